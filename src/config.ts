@@ -1,0 +1,30 @@
+// Configuration from the environment: the only place that reads process.env.
+export interface Config {
+  port: number;
+  broker: 'auto' | 'embedded' | 'rabbitmq';
+  amqpUrl: string;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be a port number (0-65535), got "${env.PORT}"`);
+  }
+  const broker = (env.BROKER ?? 'auto').toLowerCase();
+  if (broker !== 'auto' && broker !== 'embedded' && broker !== 'rabbitmq') {
+    throw new Error(`BROKER must be auto, embedded or rabbitmq, got "${env.BROKER}"`);
+  }
+  const amqpUrl = env.AMQP_URL || env.CLOUDAMQP_URL || 'amqp://guest:guest@localhost:5672';
+  return { port, broker, amqpUrl };
+}
+
+/** The URL as it may be shown or logged: never with its password. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return '(invalid URL)';
+  }
+}

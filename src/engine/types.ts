@@ -1,0 +1,196 @@
+// The shared vocabulary of the playground: what a run asks for (a topology in
+// the shape of a RabbitMQ definitions file, plus messages), what it answers
+// (the outcome format of ../shared/conformance/README.md), and the trace that
+// explains every routing decision. Both brokers speak it; the pages draw it.
+
+/** A field value as JSON carries it (amqplib encodes it the same way). */
+export type FieldValue = null | boolean | number | string | FieldValue[] | { [key: string]: FieldValue };
+export type FieldTable = { [key: string]: FieldValue };
+
+export type ExchangeType = 'direct' | 'topic' | 'fanout' | 'headers';
+
+export interface ExchangeDef {
+  name: string;
+  /** Any string: an unknown type is refused with 503, as RabbitMQ does. */
+  type: string;
+  durable?: boolean;
+  auto_delete?: boolean;
+  internal?: boolean;
+  arguments?: FieldTable;
+}
+
+export interface QueueDef {
+  name: string;
+  durable?: boolean;
+  auto_delete?: boolean;
+  arguments?: FieldTable;
+}
+
+export interface BindingDef {
+  source: string;
+  destination: string;
+  destination_type?: 'queue' | 'exchange';
+  routing_key?: string;
+  arguments?: FieldTable;
+}
+
+/** A RabbitMQ definitions file; keys other than these three are ignored. */
+export interface Definitions {
+  exchanges?: ExchangeDef[];
+  queues?: QueueDef[];
+  bindings?: BindingDef[];
+  [other: string]: unknown;
+}
+
+export interface MessageProperties {
+  headers?: FieldTable;
+  priority?: number;
+  /** Per-message TTL in ms, as a string (AMQP's `expiration`). */
+  expiration?: string;
+  content_type?: string;
+  message_id?: string;
+  [other: string]: unknown;
+}
+
+export interface MessageSpec {
+  exchange: string;
+  routing_key?: string;
+  properties?: MessageProperties;
+  payload?: string;
+  mandatory?: boolean;
+}
+
+/** The body of POST /api/run. */
+export interface RunRequest {
+  name?: string;
+  definitions: Definitions;
+  messages: MessageSpec[];
+}
+
+/**
+ * A refusal by the broker, as data. `code` is the AMQP reply code (403, 404,
+ * 406, 503…), `text` its AMQP name, `message` the broker's own wording,
+ * e.g. "NOT_FOUND - no exchange 'x' in vhost '/'".
+ */
+export interface AmqpError {
+  code: number;
+  text: string;
+  message: string;
+}
+
+export interface RunOutcome {
+  /** The first declaration or binding refused; the other fields are then absent. */
+  setup_error: null | { code: number; message: string };
+  /** Where setup failed: which declaration (kind and index in its list). */
+  setup_error_at?: { kind: 'exchange' | 'queue' | 'binding'; index: number };
+  /** Every declared queue (by its declared name) → message indices it holds, FIFO. */
+  queues?: Record<string, number[]>;
+  /** Indices of messages returned (mandatory and unroutable), ascending. */
+  returned?: number[];
+  /** Message index → reply code of the channel error that publishing it caused. */
+  publish_errors?: Record<string, number>;
+  /** One trace per message, same index (the engine's explanation). */
+  traces?: MessageTrace[];
+}
+
+// ---------------------------------------------------------------------------
+// The trace: why each message went where it went. Structured, so pages can
+// draw it; every name in it is the name the user declared.
+
+/** One binding considered while an exchange routed a message. */
+export interface BindingCheck {
+  source: string;
+  destination: string;
+  destination_type: 'queue' | 'exchange';
+  binding_key: string;
+  arguments: FieldTable;
+  matched: boolean;
+  /** Which of the message's routing keys matched (direct/topic), if any. */
+  matched_routing_key?: string;
+  detail: MatchDetail;
+}
+
+export type MatchDetail =
+  | { kind: 'direct'; comparisons: { routing_key: string; equal: boolean }[] }
+  | { kind: 'fanout' }
+  | { kind: 'topic'; attempts: TopicAttempt[] }
+  | { kind: 'headers'; x_match: string; rows: HeaderRow[]; reason: string };
+
+/** Topic: one routing key tried against the binding key. */
+export interface TopicAttempt {
+  routing_key: string;
+  matched: boolean;
+  pattern_words: string[];
+  key_words: string[];
+  /**
+   * When matched: for each pattern word, the key words it consumed
+   * (`*` one, a literal one, `#` zero or more). When not matched: the longest
+   * partial alignment found, and where it failed.
+   */
+  alignment: { pattern_word: string; key_words: string[] }[];
+  failed_at?: { pattern_index: number; key_index: number; why: string };
+}
+
+/** Headers: one binding argument compared with the message's headers. */
+export interface HeaderRow {
+  key: string;
+  binding_value: FieldValue;
+  message_value?: FieldValue;
+  present: boolean;
+  /** match: equal or presence test; mismatch: different value; missing: not in message; ignored: x- key under all/any, or x-match itself */
+  result: 'match' | 'mismatch' | 'missing' | 'ignored';
+}
+
+/** One exchange evaluated for one message (each at most once per publish). */
+export interface ExchangeHop {
+  exchange: string;
+  type: ExchangeType;
+  /** How the message got here. */
+  via: 'publish' | 'exchange-binding' | 'alternate-exchange' | 'dead-letter';
+  /** The exchange that led here (for exchange-binding / alternate-exchange). */
+  from?: string;
+  bindings: BindingCheck[];
+  /** Set when no binding matched and the exchange has an alternate exchange. */
+  alternate_exchange?: { name: string; exists: boolean; already_visited: boolean };
+  /** Exchange destinations not followed because already evaluated (cycle guard). */
+  skipped_exchanges?: string[];
+}
+
+export type QueueEvent =
+  | { kind: 'enqueued'; queue: string; message: number }
+  | { kind: 'duplicate-ignored'; queue: string; message: number; paths: number }
+  | { kind: 'missing-queue'; queue: string; message: number }
+  | { kind: 'dropped'; queue: string; message: number; reason: 'maxlen' | 'expired' }
+  | { kind: 'rejected'; queue: string; message: number; reason: 'maxlen' }
+  | { kind: 'dead-lettered'; queue: string; message: number; reason: 'maxlen' | 'expired'; dead_letter_exchange: string; routing_keys: string[] }
+  | { kind: 'dead-letter-dropped'; queue: string; message: number; why: 'missing-exchange' | 'cycle' | 'unroutable' };
+
+/** Routing of a message's dead-lettered copy through its DLX. */
+export interface DeadLetterRoute {
+  from_queue: string;
+  message: number;
+  reason: 'maxlen' | 'expired';
+  dead_letter_exchange: string;
+  routing_keys: string[];
+  hops: ExchangeHop[];
+  queues: string[];
+}
+
+export interface MessageTrace {
+  index: number;
+  exchange: string;
+  routing_key: string;
+  /** [routing_key] + CC + BCC: every key the message is routed with. */
+  routing_keys: string[];
+  /** The publish failed with a channel error (404 missing exchange, 403 internal, 406 bad CC). */
+  error?: AmqpError;
+  /** Default exchange: the queue names looked up. */
+  default_exchange?: { queue: string; exists: boolean }[];
+  hops: ExchangeHop[];
+  /** Queues the message was routed to (existing, de-duplicated, in order first reached). */
+  routed_to: string[];
+  returned: boolean;
+  /** What the queues did with it (and with older messages it pushed out). */
+  queue_events: QueueEvent[];
+  dead_letters: DeadLetterRoute[];
+}

@@ -1,0 +1,71 @@
+// Builds the Express app from its services; does not listen (server.ts does).
+// Tests call createApp({ broker }) with whichever broker they want.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import express from 'express';
+import helmet from 'helmet';
+import pino, { type Logger } from 'pino';
+import type { Broker } from '../broker/broker.js';
+import { errorHandler, HttpError } from './errors.js';
+import { pickLang, translator } from './i18n/index.js';
+import { healthRouter } from './routes/health.js';
+import { runRouter } from './routes/run.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface AppServices {
+  broker: Broker;
+  logger?: Logger;
+}
+
+export function createApp(services: AppServices): express.Express {
+  const logger = services.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'silent' });
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('view engine', 'ejs');
+  app.set('views', path.join(root, 'views'));
+
+  app.use((req, res, next) => {
+    const id = randomUUID();
+    (req as { id?: string }).id = id;
+    res.setHeader('X-Request-Id', id);
+    next();
+  });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'default-src': ["'self'"],
+          'script-src': ["'self'"],
+          'style-src': ["'self'"],
+          'img-src': ["'self'", 'data:'],
+          'connect-src': ["'self'"],
+          'upgrade-insecure-requests': null,
+        },
+      },
+    }),
+  );
+  app.use(express.json({ limit: '1mb' }));
+  app.use('/static', express.static(path.join(root, 'public'), { maxAge: '1h' }));
+  app.use('/static/vendor/chart.umd.min.js', (_req, res) =>
+    res.sendFile(path.join(root, 'node_modules/chart.js/dist/chart.umd.min.js')),
+  );
+
+  // Every page knows its language, its words and the broker in use.
+  app.use((req, res, next) => {
+    const lang = pickLang(req.query.lang, req.get('accept-language'));
+    res.locals.lang = lang;
+    res.locals.t = translator(lang);
+    res.locals.broker = services.broker.status();
+    res.locals.path = req.path;
+    next();
+  });
+
+  app.use(healthRouter(services));
+  app.use(runRouter(services));
+
+  app.use('/api', (_req, _res, next) => next(new HttpError(404, 'no such API endpoint')));
+  app.use(errorHandler(logger));
+  return app;
+}

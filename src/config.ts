@@ -3,6 +3,8 @@ export interface Config {
   port: number;
   broker: 'auto' | 'embedded' | 'rabbitmq';
   amqpUrl: string;
+  /** TLS for amqps:// URLs: a custom CA (PEM file) and whether to verify the server. */
+  amqpTls: { caFile?: string; rejectUnauthorized: boolean };
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -15,7 +17,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`BROKER must be auto, embedded or rabbitmq, got "${env.BROKER}"`);
   }
   const amqpUrl = env.AMQP_URL || env.CLOUDAMQP_URL || 'amqp://guest:guest@localhost:5672';
-  return { port, broker, amqpUrl };
+  const amqpTls = {
+    caFile: env.AMQP_CA_FILE || undefined,
+    // Only for a classroom's self-signed test broker: never the default.
+    rejectUnauthorized: env.AMQP_TLS_INSECURE !== '1',
+  };
+  return { port, broker, amqpUrl, amqpTls };
 }
 
 /** The URL as it may be shown or logged: never with its password. */

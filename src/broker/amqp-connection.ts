@@ -140,6 +140,8 @@ function describeConnectError(err: unknown): string {
   if (e?.code === 'ENOTFOUND') return 'host not found';
   if (e?.code === 'ETIMEDOUT' || /timeout/i.test(String(e?.message))) return 'timed out';
   if (/ACCESS_REFUSED|403/.test(String(e?.message))) return 'access refused (check user and password)';
-  if (e?.code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(e.code)) return `TLS error: ${e.code}`;
+  if (e?.code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(e.code)) {
+    return `TLS: the server's certificate is not trusted (${e.code}); give its CA in AMQP_CA_FILE`;
+  }
   return e?.message ?? String(err);
 }

@@ -1,6 +1,7 @@
 // BROKER=auto|embedded|rabbitmq → a Broker. auto tries RabbitMQ for about a
 // second and falls back to the embedded broker, saying so; an explicit
 // BROKER=rabbitmq that cannot connect is an error, never a silent fallback.
+import { readFileSync } from 'node:fs';
 import type { Config } from '../config.js';
 import { AmqpConnection } from './amqp-connection.js';
 import type { Broker } from './broker.js';
@@ -19,7 +20,7 @@ export async function selectBroker(config: Config): Promise<SelectedBroker> {
   if (config.broker === 'embedded') {
     return { broker: new EmbeddedBroker(), connection: null, notice: 'broker: embedded (BROKER=embedded)' };
   }
-  const connection = new AmqpConnection(config.amqpUrl);
+  const connection = new AmqpConnection(config.amqpUrl, { socketOptions: tlsSocketOptions(config) });
   try {
     await connection.start(config.broker === 'auto' ? 1000 : 5000);
   } catch (err) {
@@ -36,4 +37,20 @@ export async function selectBroker(config: Config): Promise<SelectedBroker> {
     connection,
     notice: `broker: RabbitMQ at ${connection.redactedUrl}`,
   };
+}
+
+/** amqps:// with a custom CA (AMQP_CA_FILE), as a self-hosted or classroom broker may need. */
+export function tlsSocketOptions(config: Config): Record<string, unknown> {
+  if (!config.amqpUrl.startsWith('amqps:')) return {};
+  const options: Record<string, unknown> = { rejectUnauthorized: config.amqpTls.rejectUnauthorized };
+  if (config.amqpTls.caFile) {
+    try {
+      options.ca = [readFileSync(config.amqpTls.caFile)];
+    } catch (err) {
+      throw new Error(`AMQP_CA_FILE: cannot read ${config.amqpTls.caFile}: ${(err as Error).message}`);
+    }
+  }
+  // The certificate must name the URL's host (servername for SNI as well).
+  options.servername = new URL(config.amqpUrl).hostname;
+  return options;
 }

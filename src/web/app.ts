@@ -8,6 +8,7 @@ import helmet from 'helmet';
 import pino, { type Logger } from 'pino';
 import type { Broker } from '../broker/broker.js';
 import { errorHandler, HttpError } from './errors.js';
+import { rateLimit } from './rate-limit.js';
 import { pickLang, translator } from './i18n/index.js';
 import { healthRouter } from './routes/health.js';
 import { runRouter } from './routes/run.js';
@@ -17,6 +18,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export interface AppServices {
   broker: Broker;
   logger?: Logger;
+  /** Publishing requests per second per client (default 20, bursts of 40). */
+  rateLimit?: { perSecond: number; burst: number };
 }
 
 export function createApp(services: AppServices): express.Express {
@@ -30,6 +33,12 @@ export function createApp(services: AppServices): express.Express {
     const id = randomUUID();
     (req as { id?: string }).id = id;
     res.setHeader('X-Request-Id', id);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      // The path only: query strings may carry user text.
+      logger.info({ reqId: id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
     next();
   });
   app.use(
@@ -46,6 +55,9 @@ export function createApp(services: AppServices): express.Express {
       },
     }),
   );
+  // Every POST under /api publishes or declares something on the broker:
+  // limit before even parsing the body.
+  app.post('/api/*splat', rateLimit(services.rateLimit ?? { perSecond: 20, burst: 40 }));
   app.use(express.json({ limit: '1mb' }));
   app.use('/static', express.static(path.join(root, 'public'), { maxAge: '1h' }));
   app.use('/static/vendor/chart.umd.min.js', (_req, res) =>

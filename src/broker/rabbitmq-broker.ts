@@ -1,18 +1,135 @@
-// Placeholder: replaced by the amqplib-backed broker.
+// The real-RabbitMQ broker: runs a request on the server's one AMQP
+// connection, in a namespace of its own (rabbitmq/namespace.ts), and answers
+// the conformance outcome with the broker's facts — beside the engine's
+// prediction and its traces.
 import type { Broker, BrokerStatus } from './broker.js';
-import type { AmqpConnection } from './amqp-connection.js';
+import { type AmqpConnection, BrokerUnavailableError } from './amqp-connection.js';
 import type { RunOutcome, RunRequest } from '../engine/types.js';
+import { ChannelPool } from './rabbitmq/channel-pool.js';
+import { deleteCreated } from './rabbitmq/cleanup.js';
+import { drainQueues, waitUntilStable } from './rabbitmq/drain.js';
+import { MessageTagger } from './rabbitmq/message-tag.js';
+import { Namespace } from './rabbitmq/namespace.js';
+import { predictionMismatches } from './rabbitmq/prediction.js';
+import { publishMessages } from './rabbitmq/publish.js';
+import { type Created, declareTopology, mentionedNames } from './rabbitmq/setup.js';
+
+/** What the engine predicts for a request (null: no prediction available). */
+export type Predictor = (request: RunRequest) => RunOutcome | null | Promise<RunOutcome | null>;
+
+export interface RabbitMqBrokerOptions {
+  predict?: Predictor;
+}
+
+// TODO(engine): predict with `run` from src/engine/run.ts once it lands;
+// until then no prediction is made and prediction_mismatch is null.
+const noPrediction: Predictor = () => null;
 
 export class RabbitMqBroker implements Broker {
   readonly kind = 'rabbitmq' as const;
-  constructor(readonly connection: AmqpConnection) {}
-  async run(_request: RunRequest): Promise<RunOutcome> {
-    throw new Error('not implemented yet');
+  private readonly pool: ChannelPool;
+  private readonly predict: Predictor;
+  /** Names a run could not delete because the connection went away; deleted after reconnecting. */
+  private readonly leftovers: Created = { exchanges: new Set(), queues: new Set() };
+
+  constructor(
+    readonly connection: AmqpConnection,
+    options: RabbitMqBrokerOptions = {},
+  ) {
+    this.pool = new ChannelPool(connection);
+    this.predict = options.predict ?? noPrediction;
+    connection.on('connected', () => {
+      deleteCreated(this.pool, this.leftovers).catch(() => {});
+    });
   }
+
+  async run(request: RunRequest): Promise<RunOutcome> {
+    this.connection.current(); // BrokerUnavailableError (→ 503) when the broker is away
+    const [facts, predicted] = await Promise.all([this.runOnBroker(request), this.predictSafely(request)]);
+    if (predicted instanceof Error) return { ...facts, prediction_mismatch: [`the engine failed to predict this run: ${predicted.message}`] };
+    if (!predicted) return { ...facts, prediction_mismatch: null };
+    return { ...facts, traces: predicted.traces, prediction_mismatch: predictionMismatches(facts, predicted) };
+  }
+
+  /** An engine failure is shown as a mismatch; it must not hide the broker's facts. */
+  private async predictSafely(request: RunRequest): Promise<RunOutcome | null | Error> {
+    try {
+      return await this.predict(request);
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  }
+
   status(): BrokerStatus {
     return { kind: 'rabbitmq', connected: this.connection.connected, url: this.connection.redactedUrl };
   }
+
   async close(): Promise<void> {
     await this.connection.close();
   }
+
+  private async runOnBroker(request: RunRequest): Promise<RunOutcome> {
+    const ns = new Namespace();
+    const created: Created = { exchanges: new Set(), queues: new Set() };
+    const definitions = request.definitions ?? {};
+    const messages = request.messages ?? [];
+    const queueDefs = definitions.queues ?? [];
+    try {
+      const setup = await declareTopology(
+        this.pool,
+        ns,
+        definitions,
+        {
+          defaultExchange:
+            messages.some((m) => m.exchange === '') || queueDefs.some((q) => q.arguments?.['x-dead-letter-exchange'] === ''),
+        },
+        mentionedNames(
+          definitions,
+          messages.map((m) => m.exchange),
+        ),
+        created,
+      );
+      if (setup.error) return { setup_error: setup.error, setup_error_at: setup.errorAt };
+
+      const tagger = new MessageTagger(messages);
+      const canDeadLetter = queueDefs.some((q) => hasArgument(q.arguments, 'x-dead-letter-exchange'));
+      const published = await publishMessages(messages, {
+        pool: this.pool,
+        ns,
+        tagger,
+        exchanges: setup.exchanges,
+        oneByOne: canDeadLetter || queueDefs.some((q) => hasArgument(q.arguments, 'x-expires')),
+      });
+      if (canDeadLetter) await waitUntilStable(this.pool, setup.queues);
+      const queues = await drainQueues(this.pool, setup.queues, tagger);
+      return {
+        setup_error: null,
+        queues,
+        returned: [...published.returned].sort((a, b) => a - b),
+        publish_errors: Object.fromEntries([...published.errors].sort((a, b) => a[0] - b[0]).map(([i, code]) => [String(i), code])),
+      };
+    } catch (err) {
+      if (!this.connection.connected) {
+        throw new BrokerUnavailableError(`lost the connection to RabbitMQ during the run (${(err as Error).message}); retrying`);
+      }
+      throw err;
+    } finally {
+      await this.cleanUp(created);
+    }
+  }
+
+  private async cleanUp(created: Created): Promise<void> {
+    try {
+      await deleteCreated(this.pool, created);
+    } catch {
+      // Connection lost: keep the names and delete them once reconnected
+      // (queues also expire by themselves, declare-arguments.ts).
+      for (const q of created.queues) this.leftovers.queues.add(q);
+      for (const x of created.exchanges) this.leftovers.exchanges.add(x);
+    }
+  }
+}
+
+function hasArgument(args: Record<string, unknown> | undefined, name: string): boolean {
+  return args !== undefined && Object.hasOwn(args, name);
 }

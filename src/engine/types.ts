@@ -91,6 +91,12 @@ export interface RunOutcome {
   publish_errors?: Record<string, number>;
   /** One trace per message, same index (the engine's explanation). */
   traces?: MessageTrace[];
+  /**
+   * RabbitMQ mode only: where the engine's prediction differs from what the
+   * broker did, one sentence per difference ([] = they agree; null = no
+   * prediction was made). Shown beside the facts, never hidden.
+   */
+  prediction_mismatch?: string[] | null;
 }
 
 // ---------------------------------------------------------------------------

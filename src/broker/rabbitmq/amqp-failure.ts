@@ -1,0 +1,40 @@
+// amqplib reports a broker refusal as an Error whose message wraps the
+// broker's reply text: `Operation failed: QueueBind; 404 (NOT-FOUND) with
+// message "NOT_FOUND - no exchange 'x' in vhost '/'"`, and `code` = 404.
+// Here it becomes data: { code, text, message } (design: errors are data).
+import type { AmqpError } from '../../engine/types.js';
+
+/** AMQP reply-code names, as RabbitMQ spells them in its reply texts. */
+const REPLY_TEXT: Record<number, string> = {
+  312: 'NO_ROUTE',
+  320: 'CONNECTION_FORCED',
+  403: 'ACCESS_REFUSED',
+  404: 'NOT_FOUND',
+  405: 'RESOURCE_LOCKED',
+  406: 'PRECONDITION_FAILED',
+  501: 'FRAME_ERROR',
+  503: 'COMMAND_INVALID',
+  504: 'CHANNEL_ERROR',
+  530: 'NOT_ALLOWED',
+  540: 'NOT_IMPLEMENTED',
+  541: 'INTERNAL_ERROR',
+};
+
+export function replyText(code: number): string {
+  return REPLY_TEXT[code] ?? 'ERROR';
+}
+
+/** The broker's refusal carried by an amqplib error, or null if it is something else (a lost connection, a bug). */
+export function amqpRefusal(err: unknown): AmqpError | null {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (!e || typeof e.code !== 'number' || typeof e.message !== 'string') return null;
+  // 320 and the like close the connection: not a refusal of one operation.
+  if (e.code < 400 || e.code === 320) return null;
+  const quoted = /with message "([\s\S]*)"$/.exec(e.message);
+  return { code: e.code, text: replyText(e.code), message: quoted ? quoted[1]! : e.message };
+}
+
+/** The refusal RabbitMQ would send, built locally for requests we must not send (see setup.ts). */
+export function localRefusal(code: number, detail: string): AmqpError {
+  return { code, text: replyText(code), message: `${replyText(code)} - ${detail}` };
+}

@@ -1,0 +1,62 @@
+// Reads back what every queue of the run holds, in queue order (basic.get,
+// no ack), once the broker has finished moving messages.
+import type { ChannelPool } from './channel-pool.js';
+import { amqpRefusal } from './amqp-failure.js';
+import type { MessageTagger } from './message-tag.js';
+import type { RunQueue } from './setup.js';
+
+/**
+ * Dead-lettering happens in the queue's own process after the publish was
+ * confirmed (§13: it is published on to the DLX asynchronously, and may
+ * chain), so confirms alone do not mean the queues are final. Wait until
+ * every queue's depth stays the same between two looks, at most `maxMs`.
+ */
+export async function waitUntilStable(pool: ChannelPool, queues: RunQueue[], maxMs = 500, intervalMs = 5): Promise<void> {
+  const tracked = await pool.plain();
+  try {
+    const deadline = Date.now() + maxMs;
+    let previous = await depths(tracked.channel, queues);
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      const current = await depths(tracked.channel, queues);
+      if (current.every((depth, i) => depth === previous[i])) return;
+      previous = current;
+    }
+  } finally {
+    pool.release(tracked);
+  }
+}
+
+async function depths(channel: import('amqplib').Channel, queues: RunQueue[]): Promise<number[]> {
+  // Sent back to back; amqplib queues them behind one another on the channel.
+  return Promise.all(queues.map(async (q) => (await channel.checkQueue(q.real)).messageCount));
+}
+
+/** Declared name → indices of the messages it holds, in the order basic.get gives them. */
+export async function drainQueues(pool: ChannelPool, queues: RunQueue[], tagger: MessageTagger): Promise<Record<string, number[]>> {
+  const out: Record<string, number[]> = {};
+  let tracked = await pool.plain();
+  try {
+    for (const q of queues) {
+      const indices: number[] = [];
+      out[q.declared] = indices;
+      try {
+        for (;;) {
+          const msg = await tracked.channel.get(q.real, { noAck: true });
+          if (msg === false) break;
+          const index = tagger.identify(msg.properties as unknown as Record<string, unknown>, msg.content);
+          if (index !== null) indices.push(index);
+        }
+      } catch (err) {
+        // A queue type that refuses basic.get (e.g. a stream) closes the
+        // channel: report what was read and carry on with a fresh one.
+        if (!amqpRefusal(err)) throw err;
+        pool.release(tracked);
+        tracked = await pool.plain();
+      }
+    }
+  } finally {
+    pool.release(tracked);
+  }
+  return out;
+}

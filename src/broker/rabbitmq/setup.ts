@@ -1,0 +1,210 @@
+// Declares a run's topology on the broker, in the order the definitions list
+// it (exchanges, then queues, then bindings), and stops at the first
+// refusal — which is an outcome, not an exception.
+import type { Channel } from 'amqplib';
+import type { AmqpError, Definitions, RunOutcome } from '../../engine/types.js';
+import { amqpRefusal, localRefusal } from './amqp-failure.js';
+import type { ChannelPool } from './channel-pool.js';
+import { exchangeArguments, queueArguments } from './declare-arguments.js';
+import { Namespace, stripCrLf } from './namespace.js';
+import { KNOWN_EXCHANGE_TYPES, PREDECLARED_EXCHANGES } from './predeclared.js';
+
+/** A queue of the run, as the outcome lists it. */
+export interface RunQueue {
+  /** The name the user declared (the outcome's key). */
+  declared: string;
+  /** The name on the broker. */
+  real: string;
+  /** The name the run's messages reach it by: the declared one without CR/LF, or the server-generated one. */
+  visible: string;
+}
+
+/** Everything the run created, so that it can all be deleted. */
+export interface Created {
+  exchanges: Set<string>;
+  queues: Set<string>;
+}
+
+export interface SetupResult {
+  error: RunOutcome['setup_error'];
+  errorAt?: RunOutcome['setup_error_at'];
+  /** Exchanges that exist now, real name → internal flag (for publishing, see publish.ts). */
+  exchanges: Map<string, { internal: boolean }>;
+  /** Declared queues in first-declaration order, one entry per real queue. */
+  queues: RunQueue[];
+}
+
+/** A refusal during setup: where it happened and what the broker said. */
+class SetupRefused extends Error {
+  constructor(
+    readonly refusal: AmqpError,
+    readonly at: NonNullable<RunOutcome['setup_error_at']>,
+  ) {
+    super(refusal.message);
+  }
+}
+
+export interface SetupNeeds {
+  /** Some message is published to "" or some queue dead-letters to "": the stand-in must exist. */
+  defaultExchange: boolean;
+}
+
+export async function declareTopology(
+  pool: ChannelPool,
+  ns: Namespace,
+  definitions: Definitions,
+  needs: SetupNeeds,
+  mentioned: Set<string>,
+  created: Created,
+): Promise<SetupResult> {
+  const result: SetupResult = { error: null, exchanges: new Map(), queues: [] };
+  const tracked = await pool.plain();
+  try {
+    const ch = tracked.channel;
+    await declarePrivateCopies(ch, ns, mentioned, created, result);
+    await declareExchanges(ch, ns, definitions, created, result);
+    const lastQueue = await declareQueues(ch, ns, definitions, created, result);
+    await declareBindings(ch, ns, definitions, lastQueue);
+    if (needs.defaultExchange) await declareDefaultStandIn(ch, ns, created, result);
+  } catch (err) {
+    if (!(err instanceof SetupRefused)) throw err;
+    result.error = { code: err.refusal.code, message: ns.translate(err.refusal.message) };
+    result.errorAt = err.at;
+  } finally {
+    pool.release(tracked);
+  }
+  return result;
+}
+
+/** Every string in the request that may name a predeclared exchange. */
+export function mentionedNames(definitions: Definitions, messageExchanges: string[]): Set<string> {
+  const names = new Set<string>(messageExchanges);
+  for (const x of definitions.exchanges ?? []) {
+    names.add(stripCrLf(x.name));
+    const ae = x.arguments?.['alternate-exchange'];
+    if (typeof ae === 'string') names.add(ae);
+  }
+  for (const q of definitions.queues ?? []) {
+    const dlx = q.arguments?.['x-dead-letter-exchange'];
+    if (typeof dlx === 'string') names.add(dlx);
+  }
+  for (const b of definitions.bindings ?? []) {
+    names.add(stripCrLf(b.source));
+    names.add(stripCrLf(b.destination));
+  }
+  return names;
+}
+
+/** Private copies of the predeclared exchanges the run mentions (same type and flags). */
+async function declarePrivateCopies(ch: Channel, ns: Namespace, mentioned: Set<string>, created: Created, result: SetupResult) {
+  for (const [name, x] of PREDECLARED_EXCHANGES) {
+    if (!mentioned.has(name)) continue;
+    const real = ns.own(name);
+    await ch.assertExchange(real, x.type, { durable: x.durable, autoDelete: false, internal: x.internal, arguments: {} });
+    created.exchanges.add(real);
+    result.exchanges.set(real, { internal: x.internal });
+  }
+}
+
+async function declareExchanges(ch: Channel, ns: Namespace, definitions: Definitions, created: Created, result: SetupResult) {
+  const exchanges = definitions.exchanges ?? [];
+  for (let index = 0; index < exchanges.length; index++) {
+    const x = exchanges[index]!;
+    const at = { kind: 'exchange' as const, index };
+    // RabbitMQ checks the type before anything else, and answers an unknown
+    // one by closing the WHOLE connection (503, semantics §9): that would cut
+    // every user's run, so the refusal is made here, with the broker's words.
+    if (!KNOWN_EXCHANGE_TYPES.has(x.type)) {
+      throw new SetupRefused(localRefusal(503, `unknown exchange type '${x.type}'`), at);
+    }
+    const real = ns.exchangeToDeclare(x.name, (n) => PREDECLARED_EXCHANGES.has(n));
+    const internal = x.internal ?? false;
+    await refusable(at, () =>
+      ch.assertExchange(real, x.type, {
+        durable: x.durable ?? false,
+        autoDelete: x.auto_delete ?? false,
+        internal,
+        arguments: exchangeArguments(x.arguments, ns),
+      }),
+    );
+    created.exchanges.add(real);
+    result.exchanges.set(real, { internal });
+  }
+}
+
+/** Declares the queues; answers the last one declared (for the queue.bind "" shortcut). */
+async function declareQueues(ch: Channel, ns: Namespace, definitions: Definitions, created: Created, result: SetupResult) {
+  const queues = definitions.queues ?? [];
+  let last: RunQueue | null = null;
+  for (let index = 0; index < queues.length; index++) {
+    const q = queues[index]!;
+    const requested = ns.queueToDeclare(q.name);
+    const ok = await refusable({ kind: 'queue', index }, () =>
+      ch.assertQueue(requested, {
+        durable: q.durable ?? false,
+        autoDelete: q.auto_delete ?? false,
+        exclusive: false,
+        arguments: queueArguments(q.arguments, ns),
+      }),
+    );
+    const real = ok.queue;
+    if (requested === '') ns.noteGeneratedQueue(real);
+    created.queues.add(real);
+    const visible = requested === '' ? real : stripCrLf(q.name);
+    last = result.queues.find((rq) => rq.real === real) ?? { declared: q.name, real, visible };
+    if (!result.queues.includes(last)) result.queues.push(last);
+  }
+  return last;
+}
+
+async function declareBindings(ch: Channel, ns: Namespace, definitions: Definitions, lastQueue: RunQueue | null) {
+  const bindings = definitions.bindings ?? [];
+  for (let index = 0; index < bindings.length; index++) {
+    const b = bindings[index]!;
+    const at = { kind: 'binding' as const, index };
+    const source = ns.exchangeToBind(b.source);
+    let key = b.routing_key ?? '';
+    const args = b.arguments ?? {};
+    if ((b.destination_type ?? 'queue') === 'exchange') {
+      await refusable(at, () => ch.bindExchange(ns.exchangeToBind(b.destination), source, key, args));
+      continue;
+    }
+    let destination: string;
+    if (stripCrLf(b.destination) === '') {
+      // queue.bind shortcut: "" is the channel's most recently declared queue,
+      // and a "" key becomes that queue's name (expand_shortcuts, §10). Resolved
+      // here: a pooled channel must never reveal a queue of an earlier run.
+      if (!lastQueue) throw new SetupRefused(localRefusal(404, 'no previously declared queue'), at);
+      destination = lastQueue.real;
+      if (key === '') key = lastQueue.visible;
+    } else {
+      destination = ns.queueToBind(b.destination);
+    }
+    await refusable(at, () => ch.bindQueue(destination, source, key, args));
+  }
+}
+
+/**
+ * The default exchange "" routes every routing key (and CC/BCC key) to the
+ * queue of that name (§4); on a shared broker it would look up un-prefixed
+ * names. A private direct exchange with one binding per queue, key = the
+ * queue's name, does exactly the same: a key per queue, each queue once,
+ * unknown names unroutable, no alternate exchange, no exchange bindings.
+ */
+async function declareDefaultStandIn(ch: Channel, ns: Namespace, created: Created, result: SetupResult) {
+  await ch.assertExchange(ns.defaultExchange, 'direct', { durable: false, autoDelete: false, internal: false, arguments: {} });
+  created.exchanges.add(ns.defaultExchange);
+  result.exchanges.set(ns.defaultExchange, { internal: false });
+  for (const q of result.queues) await ch.bindQueue(q.real, ns.defaultExchange, q.visible, {});
+}
+
+async function refusable<T>(at: NonNullable<RunOutcome['setup_error_at']>, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (err) {
+    const refusal = amqpRefusal(err);
+    if (refusal) throw new SetupRefused(refusal, at);
+    throw err;
+  }
+}
+

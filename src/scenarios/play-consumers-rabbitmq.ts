@@ -22,8 +22,12 @@ interface LiveConsumer {
   unacked: Map<string, ConsumeMessage>;
 }
 
-export async function playConsumersOnRabbitMq(connection: AmqpConnection, scenario: ConsumerScenario): Promise<ConsumerPlay> {
-  const prefix = `xts.${randomBytes(9).toString('base64url')}.`;
+export async function playConsumersOnRabbitMq(
+  connection: AmqpConnection,
+  scenario: ConsumerScenario,
+  options: { prefix?: string } = {},
+): Promise<ConsumerPlay> {
+  const prefix = options.prefix ?? `xts.${randomBytes(9).toString('base64url')}.`;
   const real = (queue: string) => prefix + queue;
   const play: ConsumerPlay = { kind: 'consumers', scenario: scenario.id, broker: 'rabbitmq', error: null, steps: [] };
   const order = publishOrder(scenario.steps);

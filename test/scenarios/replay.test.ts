@@ -1,0 +1,61 @@
+// Every scenario's expectations, replayed on both brokers: the step tables
+// in scenarios/*.json are the lesson AND the test (RabbitMQ's routing_SUITE
+// keeps such {RoutingKey, ExpectedQueues} tables).
+import assert from 'node:assert/strict';
+import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
+import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
+import type { AmqpConnection } from '../../src/broker/amqp-connection.js';
+import type { Broker } from '../../src/broker/broker.js';
+import { consumerProblems, routingProblems } from '../../src/scenarios/expectations.js';
+import { loadScenarios } from '../../src/scenarios/load-scenarios.js';
+import { playConsumersOnRabbitMq } from '../../src/scenarios/play-consumers-rabbitmq.js';
+import { playScenario } from '../../src/scenarios/play-scenario.js';
+import { requireRabbit } from '../helpers/rabbitmq.js';
+
+const scenarios = loadScenarios();
+
+function replayAll(label: string, services: () => { broker: Broker; connection: AmqpConnection | null }) {
+  for (const scenario of scenarios) {
+    it(`${label}: plays ${scenario.id} step by step as the file expects (${scenario.steps.length} steps)`, async () => {
+      const play = await playScenario(scenario, services());
+      const problems = play.kind === 'routing' && scenario.kind === 'routing'
+        ? routingProblems(scenario, play)
+        : play.kind === 'consumers' && scenario.kind === 'consumers'
+          ? consumerProblems(scenario, play)
+          : ['wrong kind of play'];
+      assert.deepEqual(problems, []);
+      assert.equal(play.steps.length, scenario.steps.length);
+    });
+  }
+}
+
+describe('scenario replay', () => {
+  describe('on the embedded broker', () => {
+    const broker = new EmbeddedBroker();
+    replayAll('embedded', () => ({ broker, connection: null }));
+  });
+
+  describe('on RabbitMQ', function () {
+    let connection: AmqpConnection;
+    let broker: RabbitMqBroker;
+    before(async function () {
+      connection = await requireRabbit(this);
+      broker = new RabbitMqBroker(connection);
+    });
+    replayAll('RabbitMQ', () => ({ broker, connection }));
+
+    it('deletes every queue a consumer scenario declared', async () => {
+      const scenario = scenarios.find((s) => s.kind === 'consumers')!;
+      assert.equal(scenario.kind, 'consumers');
+      const prefix = `xts.test-${Date.now()}.`;
+      const play = await playConsumersOnRabbitMq(connection, scenario, { prefix });
+      assert.equal(play.error, null);
+      for (const q of scenario.definitions.queues) {
+        const channel = await connection.createChannel();
+        // A passive declare of a deleted queue fails with 404 (and closes the channel).
+        await assert.rejects(channel.checkQueue(prefix + q.name), /404/);
+        await channel.close().catch(() => {});
+      }
+    });
+  });
+});

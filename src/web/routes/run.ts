@@ -1,11 +1,16 @@
+// POST /api/run: a topology and messages in, the broker's outcome out.
+// 200 for any broker outcome (a refused declaration is an outcome); 400 for a
+// malformed body or a limit exceeded (run-schema.ts); 503 when the broker is
+// away (errors.ts).
 import { Router } from 'express';
 import type { AppServices } from '../app.js';
+import { parseRunRequest } from '../run-schema.js';
 
-// POST /api/run — placeholder until the request schema lands.
 export function runRouter({ broker }: AppServices): Router {
   const router = Router();
   router.post('/api/run', async (req, res) => {
-    res.json(await broker.run(req.body));
+    const request = parseRunRequest(req.body);
+    res.json(await broker.run(request));
   });
   return router;
 }

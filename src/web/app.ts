@@ -7,11 +7,13 @@ import express from 'express';
 import helmet from 'helmet';
 import pino, { type Logger } from 'pino';
 import type { Broker } from '../broker/broker.js';
+import type { ChatHub } from '../chat/chat-hub.js';
 import { errorHandler, HttpError } from './errors.js';
 import { rateLimit } from './rate-limit.js';
 import { pickLang, translator } from './i18n/index.js';
 import { healthRouter } from './routes/health.js';
 import { runRouter } from './routes/run.js';
+import { chatRouter } from './routes/chat.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -20,6 +22,8 @@ export interface AppServices {
   logger?: Logger;
   /** Publishing requests per second per client (default 20, bursts of 40). */
   rateLimit?: { perSecond: number; burst: number };
+  /** The chat (/chat); absent, the app has no chat. */
+  chat?: ChatHub;
 }
 
 export function createApp(services: AppServices): express.Express {
@@ -76,6 +80,7 @@ export function createApp(services: AppServices): express.Express {
 
   app.use(healthRouter(services));
   app.use(runRouter(services));
+  if (services.chat) app.use(chatRouter(services.chat));
 
   app.use('/api', (_req, _res, next) => next(new HttpError(404, 'no such API endpoint')));
   app.use(errorHandler(logger));

@@ -1,0 +1,100 @@
+// Renders the chat's lines. Every piece of user text (names, messages, queue
+// names) goes in with textContent: `<img src=x onerror=alert(1)>` shows as
+// those characters, never as an element.
+
+/** "exchange chat → routing key room.lobby → queue chat.Mehdi" */
+function pathText(t, path) {
+  const exchange = path.exchange === '' ? t('chat.path.default') : path.exchange;
+  let text = t('chat.path.label', { exchange, key: path.routingKey });
+  if (path.queue) text += t('chat.path.queue', { queue: path.queue });
+  return text;
+}
+
+function span(className, text) {
+  const el = document.createElement('span');
+  el.className = className;
+  el.textContent = text;
+  return el;
+}
+
+export function createLog(list, t) {
+  const byId = new Map();
+
+  function setPath(li, path) {
+    const el = li.querySelector('.chat-path');
+    if (!path) {
+      el.hidden = true;
+      return;
+    }
+    el.hidden = false;
+    el.dataset.exchange = path.exchange;
+    el.dataset.routingKey = path.routingKey;
+    if (path.queue) el.dataset.queue = path.queue;
+    el.textContent = pathText(t, path);
+  }
+
+  function setState(li, state, error) {
+    if (!state) return;
+    li.dataset.state = state;
+    const el = li.querySelector('.chat-state');
+    el.textContent = t(`chat.state.${state}`) + (error ? ` — ${error}` : '');
+  }
+
+  return {
+    has(id) {
+      return byId.has(id);
+    },
+
+    clear() {
+      byId.clear();
+      list.replaceChildren();
+    },
+
+    /** A line of the conversation: {id, kind, mine, who, text, private, path, state, restored}. */
+    add(line) {
+      const li = document.createElement('li');
+      li.dataset.kind = line.kind;
+      li.dataset.id = line.id;
+      li.dataset.mine = String(Boolean(line.mine));
+      if (line.from) li.dataset.from = line.from;
+      if (line.restored) li.dataset.restored = 'true';
+      if (line.kind === 'message') {
+        const text = document.createElement('span');
+        text.className = 'chat-line';
+        // "YOU -- hello", "Mehdi -- Hi How Are you": the report's lines.
+        text.append(span('chat-who', line.who), ' -- ', span('chat-text', line.text));
+        li.append(text);
+      } else {
+        li.append(span('chat-line', line.text));
+      }
+      const meta = document.createElement('span');
+      meta.className = 'chat-meta';
+      if (line.private) meta.append(span('chat-private', t('chat.private')));
+      if (line.restored) meta.append(span('chat-restored', t('chat.restored')));
+      meta.append(span('chat-path', ''), span('chat-state', ''));
+      li.append(meta);
+      setPath(li, line.path);
+      setState(li, line.state);
+      byId.set(line.id, li);
+      list.append(li);
+      li.scrollIntoView({ block: 'nearest' });
+      return li;
+    },
+
+    /** A notice that is not a message (welcome): no id to de-duplicate. */
+    notice(kind, text) {
+      const li = document.createElement('li');
+      li.dataset.kind = kind;
+      li.append(span('chat-line', text));
+      list.append(li);
+      return li;
+    },
+
+    update(id, { state, error, path } = {}) {
+      const li = byId.get(id);
+      if (!li) return;
+      if (path) setPath(li, path);
+      setState(li, state, error);
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// What this browser remembers, per name: the token that proves it took the
+// name (so the same browser gets the same inbox back, and no other browser
+// can), and the last lines it showed (a reopened tab shows the conversation,
+// and nothing twice). localStorage is per origin; it may be unavailable
+// (private mode, quota): then the page still works, it just forgets.
+const PREFIX = 'xtp-chat:';
+const HISTORY_MAX = 200;
+
+function read(key) {
+  try {
+    return localStorage.getItem(PREFIX + key);
+  } catch {
+    return null;
+  }
+}
+
+function write(key, value) {
+  try {
+    localStorage.setItem(PREFIX + key, value);
+  } catch {
+    // forgetting is acceptable; failing is not
+  }
+}
+
+export function loadToken(name) {
+  return read(`token:${name}`);
+}
+
+export function saveToken(name, token) {
+  write(`token:${name}`, token);
+}
+
+export function lastName() {
+  return read('last-name') ?? '';
+}
+
+export function saveLastName(name) {
+  write('last-name', name);
+}
+
+export function loadHistory(name) {
+  try {
+    const lines = JSON.parse(read(`history:${name}`) ?? '[]');
+    return Array.isArray(lines) ? lines : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Adds a line unless one with its id is stored already (another tab of the same name may have). */
+export function appendHistory(name, line) {
+  const lines = loadHistory(name);
+  if (lines.some((l) => l.id === line.id)) return;
+  lines.push(line);
+  write(`history:${name}`, JSON.stringify(lines.slice(-HISTORY_MAX)));
+}

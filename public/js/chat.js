@@ -1,0 +1,196 @@
+// The /chat page: take a name, talk through the broker, show each message's
+// path. Model (store, outbox), live channel and rendering live in their own
+// modules; this one wires them to the page.
+import { appendHistory, lastName, loadHistory, loadToken, saveLastName, saveToken } from './chat-store.js';
+import { createLog } from './chat-log.js';
+import { connectLive } from './chat-live.js';
+import { createOutbox } from './chat-outbox.js';
+import { amqplibSnippet, pikaSnippet } from './chat-snippets.js';
+import { translator } from './chat-words.js';
+
+const root = document.querySelector('[data-chat]');
+const t = translator(JSON.parse(root.dataset.words));
+const naming = JSON.parse(root.dataset.naming);
+const limits = JSON.parse(root.dataset.limits);
+const lang = root.dataset.lang;
+
+const joinForm = root.querySelector('[data-chat-join]');
+const composeForm = root.querySelector('[data-chat-compose]');
+const statusEl = root.querySelector('[data-chat-status]');
+const joinError = root.querySelector('[data-chat-error="join"]');
+const sendError = root.querySelector('[data-chat-error="send"]');
+const toKind = composeForm.elements['to-kind'];
+const toNameLabel = root.querySelector('[data-chat-to-name]');
+const log = createLog(root.querySelector('[data-chat-log]'), t);
+
+let me = null;
+let live = null;
+const sent = new Map(); // id → the line as sent, stored once the broker confirms it
+
+joinForm.elements.name.value = lastName();
+
+/** POST as JSON; {ok, ...body} | {retry} (broker or server away, rate limited) | {error, path}. */
+async function postJson(url, body, token) {
+  let res;
+  try {
+    res = await fetch(`${url}?lang=${lang}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    return { retry: true, error: t('chat.error.network') };
+  }
+  const data = await res.json().catch(() => ({}));
+  if (res.ok) return { ok: true, ...data };
+  if (res.status === 503 || res.status === 429 || res.status >= 500) return { retry: true, error: data.error?.message };
+  return { error: data.error?.message ?? res.statusText, path: data.error?.path, status: res.status };
+}
+
+function setStatus(state) {
+  statusEl.dataset.state = state;
+  statusEl.textContent = t(`chat.status.${state}`, { broker: t(`chat.broker.${naming.broker}`) });
+}
+
+/** A random v4 UUID; crypto.randomUUID exists only on https or localhost. */
+function newId() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+async function join(event) {
+  event?.preventDefault();
+  joinError.textContent = '';
+  const name = joinForm.elements.name.value.trim().normalize('NFC');
+  const result = await postJson('/api/chat/session', {
+    name,
+    room: joinForm.elements.room.value,
+    inbox: joinForm.elements.inbox.value,
+    token: loadToken(name),
+  });
+  if (!result.ok) {
+    joinError.textContent = result.error ?? t('chat.error.away');
+    if (result.path) joinForm.elements[result.path]?.focus();
+    return;
+  }
+  start(result.participant, result.token);
+}
+
+function start(participant, token) {
+  me = participant;
+  saveToken(me.name, token);
+  saveLastName(me.name);
+  joinForm.hidden = true;
+  composeForm.hidden = false;
+  log.clear();
+  for (const line of loadHistory(me.name)) log.add({ ...line, who: line.mine ? t('chat.you') : line.who, restored: true });
+  log.notice('welcome', t('chat.welcome', { name: me.name, room: me.room, inbox: me.inbox }));
+  showNaming();
+  setStatus('connecting');
+  live?.close();
+  live = connectLive({ token, onEvent, onServerAway: () => setStatus('server-away') });
+  composeForm.elements.message.focus();
+}
+
+function onEvent(event) {
+  if (event.type === 'welcome') {
+    me = event.participant;
+    saveToken(me.name, event.token);
+  } else if (event.type === 'status') {
+    setStatus(event.broker);
+    if (event.broker === 'online') outbox.resume();
+  } else if (event.type === 'message') {
+    receive(event.message);
+  } else if (event.type === 'error' && event.key === 'chat.error.token') {
+    // The token no longer opens this inbox (expired, or the server's secret
+    // changed): take the name again, as when joining.
+    live.close();
+    joinForm.hidden = false;
+    composeForm.hidden = true;
+    setStatus('idle');
+    join();
+  }
+}
+
+function receive(m) {
+  if (log.has(m.id)) {
+    // Already shown (our own room message coming back through our inbox, or
+    // a redelivery): show where it arrived, acknowledge, nothing more.
+    if (m.path?.queue) log.update(m.id, { path: m.path });
+  } else if (!(m.event === 'online' && m.from === me.name)) {
+    const from = m.from ?? t('chat.anonymous');
+    const line = { id: m.id, from: m.from ?? '', path: m.path, private: m.path.exchange === '' || m.path.routingKey.startsWith('user.') };
+    if (m.refused) Object.assign(line, { kind: 'refused', text: t(`chat.refused.${m.refused}`, { name: from, max: limits.text }) });
+    else if (m.event === 'online') Object.assign(line, { kind: 'presence', text: t('chat.online', { name: from }) });
+    else Object.assign(line, { kind: 'message', mine: m.from === me.name, who: m.from === me.name ? t('chat.you') : from, text: m.text });
+    log.add(line);
+    appendHistory(me.name, line);
+  }
+  live.ack([m.id]);
+}
+
+const outbox = createOutbox({
+  post: (body) => postJson('/api/chat/messages', body, loadToken(me.name)),
+  onUpdate(id, state, result) {
+    log.update(id, { state, error: state === 'refused' ? result.error : undefined, path: result.path });
+    const line = sent.get(id);
+    if (state === 'sent' && line) {
+      appendHistory(me.name, { ...line, path: result.path, state: 'sent' });
+      sent.delete(id);
+    } else if (state === 'refused') {
+      sendError.textContent = result.error ?? '';
+      sent.delete(id);
+    }
+  },
+});
+
+function send(event) {
+  event.preventDefault();
+  sendError.textContent = '';
+  const input = composeForm.elements.message;
+  const text = input.value.trim();
+  if (text === '') {
+    // Refused politely, before any round trip (the server refuses it too).
+    sendError.textContent = t('chat.error.text-empty');
+    input.focus();
+    return;
+  }
+  const to = { kind: toKind.value };
+  if (to.kind !== 'room') to.name = composeForm.elements.to.value.trim();
+  const id = newId();
+  const line = { id, kind: 'message', mine: true, from: me.name, who: t('chat.you'), text, private: to.kind !== 'room', path: null };
+  sent.set(id, line);
+  log.add({ ...line, state: 'sending' });
+  input.value = '';
+  input.focus();
+  outbox.push(id, { id, to, text });
+}
+
+function showNaming() {
+  const box = root.querySelector('[data-naming-text]');
+  const paragraphs = [
+    t('chat.naming.reach', { name: me.name, exchange: naming.exchange.name, key: `user.${me.name}`, inbox: me.inbox }),
+    t('chat.naming.room', { room: me.room, exchange: naming.exchange.name, key: `room.${me.room}` }),
+    t('chat.naming.body', { max: limits.text }),
+    t('chat.naming.reply'),
+  ];
+  box.replaceChildren(
+    ...paragraphs.map((text) => {
+      const p = document.createElement('p');
+      p.textContent = text;
+      return p;
+    }),
+  );
+  root.querySelector('[data-snippet="pika"]').textContent = pikaSnippet(naming, me);
+  root.querySelector('[data-snippet="amqplib"]').textContent = amqplibSnippet(naming, me);
+}
+
+toKind.addEventListener('change', () => {
+  toNameLabel.hidden = toKind.value === 'room';
+  composeForm.elements.to.placeholder = toKind.value === 'queue' ? 'task_queue2' : t('chat.to.name');
+});
+joinForm.addEventListener('submit', join);
+composeForm.addEventListener('submit', send);

@@ -1,0 +1,108 @@
+// The chat as the web layer sees it: take a name, send a message, serve the
+// live channel. Built from a ChatService (RabbitMQ or embedded); holds no
+// state of its own that another server process would need.
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import pino, { type Logger } from 'pino';
+import { ChatError } from './chat-error.js';
+import type { MessagePath } from './chat-message.js';
+import { NoRouteError, type ChatService } from './chat-service.js';
+import { InboxRelay } from './inbox-relay.js';
+import { LiveServer } from './live-server.js';
+import { CHAT_EXCHANGE, chatNaming, INBOX_EXPIRES_MS, personKey, PRESENCE_TTL_MS, roomKey } from './naming.js';
+import { claimParticipant, type Participant } from './participants.js';
+import type { ClaimRequest, Recipient, SendRequest } from './requests.js';
+import { TokenSigner } from './token.js';
+
+export interface ChatHubOptions {
+  secret: Buffer;
+  logger?: Logger;
+  /** The broker's URL without password, shown in the "from your own program" snippets. */
+  brokerUrl?: string | null;
+  /** Lifetime of a token; keep it equal to the inboxes' x-expires (see token.ts). */
+  tokenTtlMs?: number;
+}
+
+export class ChatHub {
+  readonly relay: InboxRelay;
+  private readonly live: LiveServer;
+  private readonly signer: TokenSigner;
+  private readonly logger: Logger;
+
+  constructor(
+    readonly service: ChatService,
+    private readonly options: ChatHubOptions,
+  ) {
+    this.logger = options.logger ?? pino({ level: 'silent' });
+    this.signer = new TokenSigner(options.secret, options.tokenTtlMs ?? INBOX_EXPIRES_MS);
+    this.relay = new InboxRelay(service, this.logger);
+    this.live = new LiveServer(this.relay, this.signer, this.logger);
+  }
+
+  get kind(): 'embedded' | 'rabbitmq' {
+    return this.service.kind;
+  }
+
+  /** Takes a name (and room, and maybe a chosen inbox) for this browser; tells the room. */
+  async claim(request: ClaimRequest): Promise<{ participant: Participant; token: string }> {
+    const { participant, token } = await claimParticipant(this.service, this.signer, request);
+    // The report's "online" notice, for the room; stale after a minute.
+    await this.service
+      .publish({
+        id: randomUUID(),
+        from: participant.name,
+        text: `${participant.name} is online`,
+        exchange: CHAT_EXCHANGE,
+        routingKey: roomKey(participant.room),
+        replyTo: participant.inbox,
+        event: 'online',
+        expirationMs: PRESENCE_TTL_MS,
+      })
+      .catch((err) => this.logger.debug({ err: (err as Error).message }, 'chat: online notice not sent'));
+    return { participant, token };
+  }
+
+  /** The participant an "Authorization: Bearer <token>" header speaks for (401 otherwise). */
+  authorize(header: string | undefined): Participant {
+    const token = /^Bearer (\S+)$/.exec(header ?? '')?.[1];
+    const claims = this.signer.verify(token);
+    if (!claims) throw new ChatError(401, 'chat.error.token');
+    return { name: claims.name, room: claims.room, inbox: claims.inbox };
+  }
+
+  async send(sender: Participant, request: SendRequest): Promise<{ id: string; path: MessagePath }> {
+    const path = addressOf(sender, request.to);
+    try {
+      await this.service.publish({ id: request.id, from: sender.name, text: request.text, replyTo: sender.inbox, ...path });
+    } catch (err) {
+      if (!(err instanceof NoRouteError)) throw err;
+      // mandatory + basic.return: say so rather than let the message vanish.
+      if (request.to.kind === 'person') throw new ChatError(404, 'chat.error.no-person', 'to.name', { name: request.to.name });
+      if (request.to.kind === 'queue') throw new ChatError(404, 'chat.error.no-queue', 'to.name', { queue: request.to.name });
+      throw new ChatError(404, 'chat.error.no-room', 'to', { room: sender.room });
+    }
+    return { id: request.id, path };
+  }
+
+  naming() {
+    return { broker: this.service.kind, url: this.options.brokerUrl ?? null, ...chatNaming() };
+  }
+
+  /** Serves the live channel (WebSocket) on this HTTP server. */
+  attach(server: Server): void {
+    this.live.attach(server);
+  }
+
+  async close(): Promise<void> {
+    await this.live.close();
+    await this.relay.close();
+    await this.service.close();
+  }
+}
+
+/** Where a message goes: a room and a person through the chat exchange, a queue through the default exchange (as the report does). */
+export function addressOf(sender: Participant, to: Recipient): { exchange: string; routingKey: string } {
+  if (to.kind === 'room') return { exchange: CHAT_EXCHANGE, routingKey: roomKey(sender.room) };
+  if (to.kind === 'person') return { exchange: CHAT_EXCHANGE, routingKey: personKey(to.name) };
+  return { exchange: '', routingKey: to.name };
+}

@@ -1,0 +1,66 @@
+// The chat's view of a broker: a few AMQP operations, implemented on a real
+// RabbitMQ (rabbitmq-chat.ts) and in-process (embedded-chat.ts). The chat's
+// rules — who may take which name, where a message goes — live once, above
+// this (participants.ts, chat-hub.ts), so both brokers behave alike.
+import type { ChatMessage, OutgoingMessage } from './chat-message.js';
+
+export interface QueueInfo {
+  exists: boolean;
+  consumers: number;
+}
+
+export interface Delivery {
+  message: ChatMessage;
+  /** basic.ack — only once a tab has shown and stored the message. */
+  ack(): void;
+}
+
+export interface InboxConsumer {
+  /** Cancels the consumer; unacknowledged messages go back to the queue (redelivered later). */
+  close(): Promise<void>;
+}
+
+export interface ChatService {
+  readonly kind: 'embedded' | 'rabbitmq';
+  readonly connected: boolean;
+  /** The broker went away (false) or came back (true). Returns an unsubscribe function. */
+  onStatus(listener: (connected: boolean) => void): () => void;
+  /** queue.declare passive: does the queue exist, and is someone reading it? */
+  inspectQueue(queue: string): Promise<QueueInfo>;
+  /**
+   * Declares the chat exchange and a durable queue: with x-expires when
+   * `expires`, plain otherwise (what `queue_declare(durable=True)` makes, so
+   * an outside program's own declaration matches). A queue that exists with
+   * other arguments is used as it is.
+   */
+  declareQueue(queue: string, options: { expires: boolean }): Promise<void>;
+  bind(queue: string, routingKey: string): Promise<void>;
+  unbind(queue: string, routingKey: string): Promise<void>;
+  /**
+   * Publishes persistently, mandatory, and waits for the broker's confirm.
+   * Rejects with NoRouteError when no queue took it, BrokerUnavailableError
+   * when the broker is away.
+   */
+  publish(message: OutgoingMessage): Promise<void>;
+  consume(queue: string, onDelivery: (delivery: Delivery) => void, onLost: () => void): Promise<InboxConsumer>;
+  close(): Promise<void>;
+}
+
+/** A mandatory publish that reached no queue (basic.return 312 NO_ROUTE). */
+export class NoRouteError extends Error {
+  constructor(
+    readonly exchange: string,
+    readonly routingKey: string,
+  ) {
+    super(`no queue is bound to ${exchange === '' ? 'the default exchange' : `exchange "${exchange}"`} with routing key "${routingKey}"`);
+    this.name = 'NoRouteError';
+  }
+}
+
+/** The queue does not exist (404 NOT_FOUND on consume). */
+export class NoQueueError extends Error {
+  constructor(readonly queue: string) {
+    super(`no queue "${queue}"`);
+    this.name = 'NoQueueError';
+  }
+}

@@ -1,0 +1,149 @@
+// What the chat tests share: a chat on either broker, an app serving it on a
+// real port, unique participant names, a WebSocket client that records what
+// the server pushes, and the clean-up of everything declared on RabbitMQ.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import WebSocket from 'ws';
+import type { AmqpConnection } from '../../src/broker/amqp-connection.js';
+import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
+import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
+import { ChatHub } from '../../src/chat/chat-hub.js';
+import { EmbeddedChat } from '../../src/chat/embedded-chat.js';
+import { RabbitMqChat } from '../../src/chat/rabbitmq-chat.js';
+import type { LiveEvent } from '../../src/chat/live-protocol.js';
+import { CHAT_EXCHANGE, inboxOf } from '../../src/chat/naming.js';
+import { createApp } from '../../src/web/app.js';
+import { requireRabbit } from '../helpers/rabbitmq.js';
+
+export type Kind = 'embedded' | 'rabbitmq';
+export const KINDS: Kind[] = ['embedded', 'rabbitmq'];
+
+/** A participant name no other test (or test run) uses: "Otana_k3f9a1". */
+export function uniqueName(base: string): string {
+  return `${base}_${randomBytes(4).toString('hex')}`;
+}
+
+export interface ChatApp {
+  kind: Kind;
+  url: string;
+  hub: ChatHub;
+  connection: AmqpConnection | null;
+  /** Queues to delete afterwards (RabbitMQ); chat.<name> for every name passed to forget(). */
+  forget(...names: string[]): void;
+  forgetQueue(...queues: string[]): void;
+  close(): Promise<void>;
+}
+
+/** Starts the app with a chat on `kind` (skips the suite when RabbitMQ is missing locally). */
+export async function startChatApp(ctx: Mocha.Context, kind: Kind, options: { inboxExpiresMs?: number } = {}): Promise<ChatApp> {
+  const connection = kind === 'rabbitmq' ? await requireRabbit(ctx) : null;
+  const service = connection ? new RabbitMqChat(connection, options) : new EmbeddedChat(options);
+  const hub = new ChatHub(service, { secret: randomBytes(32) });
+  const broker = connection ? new RabbitMqBroker(connection) : new EmbeddedBroker();
+  const server = http.createServer(createApp({ broker, chat: hub, rateLimit: { perSecond: 1000, burst: 1000 } }));
+  hub.attach(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const queues = new Set<string>();
+  return {
+    kind,
+    url,
+    hub,
+    connection,
+    forget: (...names) => names.forEach((n) => queues.add(inboxOf(n))),
+    forgetQueue: (...qs) => qs.forEach((q) => queues.add(q)),
+    close: async () => {
+      await hub.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (connection) await deleteChatQueues(connection, [...queues]);
+    },
+  };
+}
+
+/** Deletes the tests' queues, then the chat exchange if nothing is bound to it any more. */
+export async function deleteChatQueues(connection: AmqpConnection, queues: string[]): Promise<void> {
+  for (let attempt = 0; attempt < 20 && !connection.connected; attempt++) await sleep(500);
+  const channel = await connection.createChannel();
+  for (const queue of queues) await channel.deleteQueue(queue);
+  await channel.close();
+  // if-unused: a chat someone is using right now keeps its exchange.
+  const other = await connection.createChannel();
+  await other.deleteExchange(CHAT_EXCHANGE, { ifUnused: true }).catch(() => {});
+  await other.close().catch(() => {});
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls until check() returns something truthy (or throws after timeoutMs, saying what it waited for). */
+export async function eventually<T>(what: string, check: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value as NonNullable<T>;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await sleep(50);
+  }
+}
+
+/** A tab's live channel, without the tab: records every event; acks only when told to. */
+export class LiveTestClient {
+  readonly events: LiveEvent[] = [];
+  private readonly ws: WebSocket;
+  readonly opened: Promise<void>;
+  readonly closed: Promise<void>;
+
+  constructor(url: string, token: string, headers: Record<string, string> = {}) {
+    this.ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/chat/live`, { headers });
+    this.opened = new Promise((resolve, reject) => {
+      this.ws.once('open', () => {
+        this.ws.send(JSON.stringify({ type: 'hello', token }));
+        resolve();
+      });
+      this.ws.once('error', reject);
+    });
+    this.closed = new Promise((resolve) => this.ws.once('close', () => resolve()));
+    this.ws.on('message', (data) => this.events.push(JSON.parse(data.toString())));
+  }
+
+  messages() {
+    return this.events.flatMap((e) => (e.type === 'message' ? [e.message] : []));
+  }
+
+  texts(): string[] {
+    return this.messages().map((m) => m.text);
+  }
+
+  lastStatus(): string | undefined {
+    return this.events.filter((e) => e.type === 'status').at(-1)?.broker;
+  }
+
+  waitForText(text: string, timeoutMs = 10_000) {
+    return eventually(`"${text}" on the live channel`, () => this.messages().find((m) => m.text === text), timeoutMs);
+  }
+
+  waitForStatus(status: 'online' | 'away', timeoutMs = 10_000) {
+    return eventually(`status ${status}`, () => this.lastStatus() === status, timeoutMs);
+  }
+
+  send(value: unknown): void {
+    this.ws.send(typeof value === 'string' ? value : JSON.stringify(value));
+  }
+
+  ack(...ids: string[]): void {
+    this.send({ type: 'ack', ids });
+  }
+
+  async close(): Promise<void> {
+    this.ws.close();
+    await this.closed;
+  }
+}

@@ -1,11 +1,13 @@
-// Placeholder: replaced by the engine-backed embedded broker.
+// The embedded broker: the routing engine in-process. Each run gets a fresh
+// virtual host, so runs are isolated by construction and leave nothing behind.
 import type { Broker, BrokerStatus } from './broker.js';
+import { run } from '../engine/run.js';
 import type { RunOutcome, RunRequest } from '../engine/types.js';
 
 export class EmbeddedBroker implements Broker {
   readonly kind = 'embedded' as const;
-  async run(_request: RunRequest): Promise<RunOutcome> {
-    throw new Error('not implemented yet');
+  async run(request: RunRequest): Promise<RunOutcome> {
+    return run(request);
   }
   status(): BrokerStatus {
     return { kind: 'embedded', connected: true };

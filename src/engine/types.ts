@@ -134,7 +134,13 @@ export interface TopicAttempt {
    * partial alignment found, and where it failed.
    */
   alignment: { pattern_word: string; key_words: string[] }[];
-  failed_at?: { pattern_index: number; key_index: number; why: string };
+  failed_at?: {
+    pattern_index: number;
+    key_index: number;
+    why: string;
+    /** Machine-readable `why` (for translations): a word differs, the key ran out, or words were left over. */
+    code?: 'word-differs' | 'key-ended' | 'key-too-long';
+  };
 }
 
 /** Headers: one binding argument compared with the message's headers. */
@@ -166,16 +172,22 @@ export type QueueEvent =
   | { kind: 'enqueued'; queue: string; message: number }
   | { kind: 'duplicate-ignored'; queue: string; message: number; paths: number }
   | { kind: 'missing-queue'; queue: string; message: number }
-  | { kind: 'dropped'; queue: string; message: number; reason: 'maxlen' | 'expired' }
+  | { kind: 'dropped'; queue: string; message: number; reason: DeathReason }
   | { kind: 'rejected'; queue: string; message: number; reason: 'maxlen' }
-  | { kind: 'dead-lettered'; queue: string; message: number; reason: 'maxlen' | 'expired'; dead_letter_exchange: string; routing_keys: string[] }
-  | { kind: 'dead-letter-dropped'; queue: string; message: number; why: 'missing-exchange' | 'cycle' | 'unroutable' };
+  | { kind: 'dead-lettered'; queue: string; message: number; reason: DeathReason; dead_letter_exchange: string; routing_keys: string[] }
+  /** `target_queue`: for a cycle, the queue the copy would have re-entered (§13 cycle rule). */
+  | { kind: 'dead-letter-dropped'; queue: string; message: number; why: 'missing-exchange' | 'cycle' | 'unroutable'; target_queue?: string }
+  /** A consumer took the message (never enqueued if it was waiting); consumers only, not in run(). */
+  | { kind: 'delivered'; queue: string; message: number; consumer: string; delivery_tag: number; redelivered: boolean };
+
+/** Why a message left a queue: pushed out by a length limit, expired, or rejected by a consumer (nack/reject without requeue). */
+export type DeathReason = 'maxlen' | 'expired' | 'rejected';
 
 /** Routing of a message's dead-lettered copy through its DLX. */
 export interface DeadLetterRoute {
   from_queue: string;
   message: number;
-  reason: 'maxlen' | 'expired';
+  reason: DeathReason;
   dead_letter_exchange: string;
   routing_keys: string[];
   hops: ExchangeHop[];

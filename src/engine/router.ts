@@ -1,0 +1,168 @@
+// The router: §2's graph walk, done once for every exchange type.
+//
+//   route(X, message):
+//     X is "" → every routing key names a queue (§4); no bindings, no AE.
+//     otherwise walk from X: each exchange asks its type which bindings
+//     match; queue destinations are collected, exchange destinations are
+//     walked in turn; an exchange whose bindings produced no destination at
+//     all hands the message to its alternate exchange (§11). Every exchange is
+//     evaluated at most once per publish (cycles stop), and each queue gets
+//     one copy however many paths lead to it.
+//
+// Two ways to call it:
+//   routeOnly(topology, exchange, message) → queue names. The fast path, no
+//     trace: bindings are found through each exchange's index (a map for
+//     direct, a trie for topic, built at bind time). This is what to benchmark.
+//   routeTraced(topology, exchange, message, via) → the same queues plus one
+//     ExchangeHop per exchange evaluated, with every binding considered and why
+//     it matched or not (the readable matchers of ./exchange-types).
+// Both share the walk below, so they cannot disagree about AE or cycles.
+import type { Binding, BindingIndex, ExchangeTypeModule, RoutableMessage } from './exchange-types/exchange-type.js';
+import { compareKeys } from './field-values.js';
+import type { BindingCheck, ExchangeHop, FieldTable } from './types.js';
+
+export interface ExchangeState {
+  readonly name: string;
+  readonly type: ExchangeTypeModule;
+  readonly durable: boolean;
+  readonly autoDelete: boolean;
+  readonly internal: boolean;
+  readonly arguments: FieldTable;
+  /** The `alternate-exchange` argument (a string; it need not exist). */
+  readonly alternateExchange: string | undefined;
+  /** Bindings with this exchange as source, in the order they were made. */
+  readonly bindings: Binding[];
+  readonly index: BindingIndex;
+}
+
+export interface Topology {
+  exchange(name: string): ExchangeState | undefined;
+  hasQueue(name: string): boolean;
+}
+
+export interface RouteResult {
+  /** Existing queues, each once, in the order first reached. */
+  queues: string[];
+}
+
+export interface TracedRoute extends RouteResult {
+  hops: ExchangeHop[];
+  /** Default exchange only: each routing key looked up as a queue name. */
+  defaultExchange?: { queue: string; exists: boolean }[];
+  /** Queue → number of matching paths that led to it (more than 1 = duplicates ignored). */
+  paths: Map<string, number>;
+}
+
+/** The fast path: which queues get the message (no trace). */
+export function routeOnly(topology: Topology, exchange: ExchangeState, message: RoutableMessage): string[] {
+  if (exchange.name === '') return routeDefault(topology, message).queues;
+  return walk(topology, exchange, message, null, 'publish').queues;
+}
+
+/** The explained path: the same queues, with every decision recorded. */
+export function routeTraced(
+  topology: Topology,
+  exchange: ExchangeState,
+  message: RoutableMessage,
+  via: ExchangeHop['via'] = 'publish',
+): TracedRoute {
+  if (exchange.name === '') {
+    const { queues, lookups, paths } = routeDefault(topology, message);
+    return { queues, hops: [], defaultExchange: lookups, paths };
+  }
+  const hops: ExchangeHop[] = [];
+  const result = walk(topology, exchange, message, hops, via);
+  return { ...result, hops, paths: result.paths! };
+}
+
+/** §4: every key (RK, CC, BCC) is a queue name; sorted, unique; missing queues dropped. */
+function routeDefault(topology: Topology, message: RoutableMessage) {
+  const keys = [...new Set(message.routingKeys)].sort(compareKeys);
+  const lookups = keys.map((queue) => ({ queue, exists: topology.hasQueue(queue) }));
+  const paths = new Map<string, number>();
+  for (const rk of message.routingKeys) if (topology.hasQueue(rk)) paths.set(rk, (paths.get(rk) ?? 0) + 1);
+  return { queues: lookups.filter((l) => l.exists).map((l) => l.queue), lookups, paths };
+}
+
+interface Visit {
+  exchange: ExchangeState;
+  via: ExchangeHop['via'];
+  from?: string;
+}
+
+function walk(
+  topology: Topology,
+  start: ExchangeState,
+  message: RoutableMessage,
+  hops: ExchangeHop[] | null,
+  via: ExchangeHop['via'],
+): RouteResult & { paths?: Map<string, number> } {
+  const queues: string[] = [];
+  const reached = new Set<string>();
+  const paths = hops ? new Map<string, number>() : undefined;
+  // Exchanges already evaluated or queued for evaluation: marked even when
+  // the name does not exist (rabbit_exchange:route1/3).
+  const seen = new Set<string>([start.name]);
+  const work: Visit[] = [{ exchange: start, via }];
+
+  for (let w = 0; w < work.length; w++) {
+    const { exchange } = work[w]!;
+    const hop: ExchangeHop | null = hops ? { exchange: exchange.name, type: exchange.type.name, via: work[w]!.via, bindings: [] } : null;
+    if (hop && work[w]!.from !== undefined) hop.from = work[w]!.from!;
+    let destinations = 0;
+
+    const follow = (name: string, how: ExchangeHop['via']) => {
+      if (seen.has(name)) {
+        if (hop && how === 'exchange-binding') (hop.skipped_exchanges ??= []).includes(name) || hop.skipped_exchanges.push(name);
+        return;
+      }
+      seen.add(name);
+      const next = topology.exchange(name);
+      if (next) work.push({ exchange: next, via: how, from: exchange.name });
+    };
+    const visit = (binding: Binding) => {
+      destinations++;
+      if (binding.destinationType === 'exchange') return follow(binding.destination, 'exchange-binding');
+      const queue = binding.destination;
+      if (!topology.hasQueue(queue)) return;
+      if (paths) paths.set(queue, (paths.get(queue) ?? 0) + 1);
+      if (!reached.has(queue)) {
+        reached.add(queue);
+        queues.push(queue);
+      }
+    };
+
+    if (hop) {
+      for (const binding of exchange.bindings) {
+        const why = exchange.type.explain(binding, message);
+        hop.bindings.push(bindingCheck(binding, why));
+        if (why.matched) visit(binding);
+      }
+      hops!.push(hop);
+    } else {
+      exchange.index.collect(message, visit);
+    }
+
+    // §11: the AE is used only when this exchange's own bindings gave no destination of any kind.
+    const ae = exchange.alternateExchange;
+    if (destinations === 0 && ae !== undefined) {
+      if (hop) hop.alternate_exchange = { name: ae, exists: topology.exchange(ae) !== undefined, already_visited: seen.has(ae) };
+      follow(ae, 'alternate-exchange');
+    }
+  }
+  return paths ? { queues, paths } : { queues };
+}
+
+function bindingCheck(binding: Binding, why: ReturnType<ExchangeTypeModule['explain']>): BindingCheck {
+  const check: BindingCheck = {
+    source: binding.source,
+    destination: binding.destination,
+    destination_type: binding.destinationType,
+    binding_key: binding.bindingKey,
+    arguments: binding.arguments,
+    matched: why.matched,
+    detail: why.detail,
+  };
+  if (why.matched_routing_key !== undefined) check.matched_routing_key = why.matched_routing_key;
+  return check;
+}

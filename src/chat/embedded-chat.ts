@@ -59,7 +59,11 @@ export class EmbeddedChat implements ChatService {
 
   async inspectQueue(name: string): Promise<QueueInfo> {
     const queue = this.queues.get(name);
-    return queue ? { exists: true, consumers: queue.consumers.length } : { exists: false, consumers: 0 };
+    if (!queue) return { exists: false, consumers: 0 };
+    // A passive declare renews the x-expires lease on RabbitMQ too (the
+    // queue process re-arms its expiry timer on stat).
+    this.armExpiry(queue);
+    return { exists: true, consumers: queue.consumers.length };
   }
 
   async declareQueue(name: string, { expires }: { expires: boolean }): Promise<void> {

@@ -1,0 +1,111 @@
+// Issue 8: the report's own pika program (test/python/report-chat.py: a
+// BlockingConnection, queue_declare, basic_publish to the default exchange,
+// basic_consume with auto_ack) chats both ways with a browser tab of /chat on
+// the machine's RabbitMQ. Debian's python3-pika: /usr/bin/python3.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { requireBrowser } from '../helpers/browser.js';
+import { AMQP_URL, rabbitRequired } from '../helpers/rabbitmq.js';
+import { joinAs, openChat, sendMessage, waitForLine } from '../chat/chat-page.js';
+import { eventually, startChatApp, uniqueName, type ChatApp } from '../chat/fixture.js';
+
+const PYTHON = '/usr/bin/python3';
+const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'report-chat.py');
+
+class PythonChat {
+  private output = '';
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly exited: Promise<number | null>;
+
+  constructor(args: string[]) {
+    this.child = spawn(PYTHON, ['-u', SCRIPT, ...args]);
+    this.child.stdout.on('data', (d) => (this.output += d));
+    this.child.stderr.on('data', (d) => (this.output += d));
+    this.exited = new Promise((resolve) => this.child.on('exit', resolve));
+  }
+
+  lines(): string[] {
+    return this.output.split('\n');
+  }
+
+  waitForLine(line: string, timeoutMs = 15_000) {
+    return eventually(`"${line}" from the pika program (output so far: ${JSON.stringify(this.output.slice(-500))})`, () => this.lines().includes(line), timeoutMs);
+  }
+
+  type(text: string): void {
+    this.child.stdin.write(`${text}\n`);
+  }
+
+  async stop(): Promise<number | null> {
+    this.child.stdin.end(); // end of input: the program closes its connection and exits
+    const timer = setTimeout(() => this.child.kill(), 5000);
+    const code = await this.exited;
+    clearTimeout(timer);
+    return code;
+  }
+}
+
+describe('the report’s pika program chats with a browser tab (issue 8)', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let context: BrowserContext;
+  let chat: ChatApp;
+
+  before(async function () {
+    if (spawnSync(PYTHON, ['-c', 'import pika']).status !== 0) {
+      if (rabbitRequired) throw new Error(`${PYTHON} cannot import pika: apt-get install python3-pika`);
+      console.warn(`      ${PYTHON} has no pika: skipping (apt-get install python3-pika)`);
+      this.skip();
+    }
+    browser = await requireBrowser(this);
+    chat = await startChatApp(this, 'rabbitmq');
+    context = await browser.newContext();
+  });
+  after(async () => {
+    await context?.close();
+    await chat?.close();
+  });
+
+  it('exchanges messages both ways: the program on task_queue2, Mehdi’s tab on task_queue1', async () => {
+    // The report's two queues, made unique so that test runs never meet.
+    const taskQueue1 = uniqueName('task_queue1');
+    const taskQueue2 = uniqueName('task_queue2');
+    const mehdi = uniqueName('Mehdi');
+    chat.forget(mehdi);
+    chat.forgetQueue(taskQueue1, taskQueue2);
+
+    const program = new PythonChat(['--url', AMQP_URL, '--inbox', taskQueue2, '--peer', taskQueue1]);
+    try {
+      await program.waitForLine('online');
+
+      const tab = await openChat(context, chat.url);
+      await joinAs(tab, mehdi, { inbox: taskQueue1 });
+
+      // Program → page: the default exchange, routing key = the tab's inbox queue; no "from" header.
+      program.type('Hi from pika');
+      await program.waitForLine('YOU -- Hi from pika');
+      await waitForLine(tab, 'anonymous -- Hi from pika');
+      const pathEl = tab.page.locator('[data-chat-log] > li[data-kind=message]', { hasText: 'Hi from pika' }).locator('.chat-path');
+      assert.equal(await pathEl.getAttribute('data-exchange'), '');
+      assert.equal(await pathEl.getAttribute('data-routing-key'), taskQueue1);
+      assert.equal(await pathEl.getAttribute('data-queue'), taskQueue1);
+
+      // Page → program: "a queue" in the page publishes to the default exchange, as the report does.
+      await sendMessage(tab, 'Hi How Are you', { kind: 'queue', name: taskQueue2 });
+      await program.waitForLine(`${mehdi} -- Hi How Are you`);
+      await tab.page.waitForSelector('[data-chat-log] > li[data-mine=true][data-state=sent]');
+
+      // Markup from the program is text in the page, too.
+      program.type('<img src=x onerror=alert(1)>');
+      await waitForLine(tab, 'anonymous -- <img src=x onerror=alert(1)>');
+      assert.equal(await tab.page.locator('[data-chat-log] img').count(), 0);
+      assert.deepEqual(tab.dialogs, []);
+      assert.deepEqual(tab.errors, []);
+    } finally {
+      assert.equal(await program.stop(), 0, program.lines().join('\n'));
+    }
+  });
+});

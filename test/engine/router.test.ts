@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { routeOnly, routeTraced } from '../../src/engine/router.js';
-import type { BindingDef, ExchangeDef, MessageTrace } from '../../src/engine/types.js';
+import type { BindingDef, ExchangeDef, FieldTable, MessageTrace } from '../../src/engine/types.js';
 import { VirtualHost } from '../../src/engine/virtual-host.js';
 
 function setup(exchanges: ExchangeDef[], queues: string[], bindings: BindingDef[]): VirtualHost {
@@ -223,7 +223,7 @@ describe('router', () => {
           source: fc.constantFrom(...names),
           destination: fc.constantFrom(...names, 'q0', 'q1', 'q2'),
           routing_key: key,
-          arguments: fc.constantFrom({}, { a: 1 }, { 'x-match': 'any', a: 1, b: 'x' }),
+          arguments: fc.constantFrom<FieldTable>({}, { a: 1 }, { 'x-match': 'any', a: 1, b: 'x' }),
         }),
         { maxLength: 14 },
       ),
@@ -231,7 +231,7 @@ describe('router', () => {
 
     it('reaches the same queues as the traced walk, for random topologies', () => {
       fc.assert(
-        fc.property(topology, fc.constantFrom(...names), key, fc.constantFrom(undefined, { a: 1 }, { b: 'x' }), (t, start, rk, headers) => {
+        fc.property(topology, fc.constantFrom(...names), key, fc.constantFrom<FieldTable | undefined>(undefined, { a: 1 }, { b: 'x' }), (t, start, rk, headers) => {
           const vhost = new VirtualHost();
           names.forEach((name, i) => {
             const ae = t.alternates[i];

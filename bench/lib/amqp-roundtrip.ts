@@ -1,47 +1,63 @@
 // The floor for chat delivery: raw amqplib publish → consume on the same
 // RabbitMQ, with the chat's own choices (durable topic exchange, durable
-// queues, persistent mandatory publishes on a confirm channel, consumers with
-// manual acks and prefetch) and nothing else: no HTTP, no WebSocket, no
-// server code. `queues` consumers all bound with one key, like a chat room.
+// queues, persistent mandatory publishes on a confirm channel, one consumer
+// channel per queue on one connection, manual acks, prefetch 100) and
+// nothing else: no HTTP, no WebSocket, no server code. Queue i is bound with
+// "user.i" (a person) and "room.bench" (everyone, like a room).
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { msSince, nowNs } from './timing.js';
 
+interface Waiting {
+  startNs: bigint;
+  left: number;
+  latencies: number[];
+  done: () => void;
+}
+
 export class AmqpRoundTrip {
-  private readonly waiting = new Map<string, { startNs: bigint; left: number; latencies: number[]; done: () => void }>();
+  private readonly waiting = new Map<string, Waiting>();
+  private readonly consumers: Channel[] = [];
+  private readonly queueNames: string[] = [];
 
   private constructor(
     private readonly model: ChannelModel,
     private readonly publisher: ConfirmChannel,
-    private readonly consumers: Channel[],
     private readonly exchange: string,
-    private readonly queueNames: string[],
   ) {}
 
-  /** Declares `prefix`x and `queues` queues bound with "room.bench", one consumer channel each. */
   static async open(url: string, prefix: string, queues: number): Promise<AmqpRoundTrip> {
+    // noDelay: without it Nagle's algorithm holds small frames back up to
+    // 40 ms (amqplib's default is noDelay false): the floor is the best raw
+    // amqplib can do.
     const model = await amqp.connect(url, { noDelay: true, clientProperties: { connection_name: 'bench: raw publish→consume floor' } });
     model.on('error', () => {});
     const publisher = await model.createConfirmChannel();
     publisher.on('error', () => {});
-    const exchange = `${prefix}x`;
-    await publisher.assertExchange(exchange, 'topic', { durable: true });
-    const queueNames = Array.from({ length: queues }, (_, i) => `${prefix}q${i}`);
-    const trip = new AmqpRoundTrip(model, publisher, [], exchange, queueNames);
-    for (const q of queueNames) {
-      await publisher.assertQueue(q, { durable: true });
-      await publisher.bindQueue(q, exchange, 'room.bench');
-      // One channel per consumer, as the chat opens one per inbox.
-      const channel = await model.createChannel();
-      channel.on('error', () => {});
-      await channel.prefetch(100);
-      await channel.consume(q, (msg) => {
-        if (!msg) return;
-        channel.ack(msg);
-        trip.arrived(String(msg.properties.messageId));
-      });
-      trip.consumers.push(channel);
+    const trip = new AmqpRoundTrip(model, publisher, `${prefix}x`);
+    try {
+      await publisher.assertExchange(trip.exchange, 'topic', { durable: true });
+      for (let i = 0; i < queues; i++) await trip.addConsumer(`${prefix}q${i}`, i);
+    } catch (err) {
+      await trip.close();
+      throw err;
     }
     return trip;
+  }
+
+  private async addConsumer(queue: string, i: number): Promise<void> {
+    this.queueNames.push(queue);
+    await this.publisher.assertQueue(queue, { durable: true });
+    await this.publisher.bindQueue(queue, this.exchange, `user.${i}`);
+    await this.publisher.bindQueue(queue, this.exchange, 'room.bench');
+    const channel = await this.model.createChannel();
+    channel.on('error', () => {});
+    this.consumers.push(channel);
+    await channel.prefetch(100);
+    await channel.consume(queue, (msg) => {
+      if (!msg) return;
+      channel.ack(msg);
+      this.arrived(String(msg.properties.messageId));
+    });
   }
 
   private arrived(id: string): void {
@@ -54,27 +70,29 @@ export class AmqpRoundTrip {
     }
   }
 
-  /** Publishes one message; answers its latency to every consumer (ms), once all have it. */
-  sample(id: string, timeoutMs = 10_000): Promise<number[]> {
+  /**
+   * Publishes one message to queue `to` ("user.<to>") or to every queue
+   * ("room.bench"); answers its latency to each receiver (ms), once all have it.
+   */
+  sample(id: string, to: number | 'all', timeoutMs = 10_000): Promise<number[]> {
     return new Promise((resolve, reject) => {
       const latencies: number[] = [];
+      const expected = to === 'all' ? this.queueNames.length : 1;
       const timer = setTimeout(() => {
         this.waiting.delete(id);
-        reject(new Error(`message ${id} reached ${latencies.length}/${this.queueNames.length} consumers in ${timeoutMs} ms`));
+        reject(new Error(`floor message ${id} reached ${latencies.length}/${expected} consumers in ${timeoutMs} ms`));
       }, timeoutMs);
-      this.waiting.set(id, {
-        startNs: nowNs(),
-        left: this.queueNames.length,
-        latencies,
-        done: () => {
-          clearTimeout(timer);
-          resolve(latencies);
-        },
-      });
-      this.publisher.publish(this.exchange, 'room.bench', Buffer.from(`floor ${id}`), { persistent: true, mandatory: true, messageId: id });
+      const done = () => {
+        clearTimeout(timer);
+        resolve(latencies);
+      };
+      this.waiting.set(id, { startNs: nowNs(), left: expected, latencies, done });
+      const key = to === 'all' ? 'room.bench' : `user.${to}`;
+      this.publisher.publish(this.exchange, key, Buffer.from(`floor ${id}`), { persistent: true, mandatory: true, messageId: id });
     });
   }
 
+  /** Deletes the queues and the exchange, then closes the connection. */
   async close(): Promise<void> {
     try {
       for (const c of this.consumers) await c.close().catch(() => {});

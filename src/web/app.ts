@@ -14,6 +14,7 @@ import { pickLang, translator } from './i18n/index.js';
 import { healthRouter } from './routes/health.js';
 import { runRouter } from './routes/run.js';
 import { chatRouter } from './routes/chat.js';
+import { sandboxApiRouter, sandboxPageRouter } from './routes/sandbox.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -62,6 +63,8 @@ export function createApp(services: AppServices): express.Express {
   // Every POST under /api publishes or declares something on the broker:
   // limit before even parsing the body.
   app.post('/api/*splat', rateLimit(services.rateLimit ?? { perSecond: 20, burst: 40 }));
+  // The sandbox reads its own bodies (a definitions file over 1 MB is a 400 that names the limit).
+  app.use(sandboxApiRouter(services));
   app.use(express.json({ limit: '1mb' }));
   app.use('/static', express.static(path.join(root, 'public'), { maxAge: '1h' }));
   app.use('/static/vendor/chart.umd.min.js', (_req, res) =>
@@ -80,6 +83,7 @@ export function createApp(services: AppServices): express.Express {
 
   app.use(healthRouter(services));
   app.use(runRouter(services));
+  app.use(sandboxPageRouter());
   if (services.chat) app.use(chatRouter(services.chat));
 
   app.use('/api', (_req, _res, next) => next(new HttpError(404, 'no such API endpoint')));

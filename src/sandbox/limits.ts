@@ -1,0 +1,29 @@
+// Bounds on what the sandbox accepts, so that a pasted file or a shared link
+// can never make the server (or the page) do unbounded work.
+
+/** A definitions file, or any JSON body of the sandbox API. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * JSON nesting: file → list → entity → arguments → value is 5 levels; a
+ * header value may hold arrays and tables of its own (§8 compares nested
+ * tables), so leave room for a few of those and no more.
+ */
+export const MAX_DEPTH = 16;
+
+export const MAX_EXCHANGES = 500;
+export const MAX_QUEUES = 500;
+export const MAX_BINDINGS = 2000;
+export const MAX_MESSAGES = 100;
+/** Keys in one arguments or headers table. */
+export const MAX_TABLE_KEYS = 100;
+
+/** Names and keys are AMQP shortstr: a 1-byte length, so at most 255 bytes. */
+export const MAX_SHORTSTR_BYTES = 255;
+export const MAX_PAYLOAD_CHARS = 64 * 1024;
+/** Any other string (argument values, header values). */
+export const MAX_STRING_CHARS = 64 * 1024;
+
+/** The share link's encoded part, and what it may inflate to (a zip bomb stops there). */
+export const MAX_LINK_CHARS = 100_000;
+export const MAX_LINK_INFLATED_BYTES = MAX_BODY_BYTES;

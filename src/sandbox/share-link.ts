@@ -1,0 +1,48 @@
+// Share links: the sandbox's topology and messages in the page URL's
+// fragment (#s=…), so a teacher can send a link and opening it restores
+// everything. The fragment never reaches a server log. Format: "1." then
+// base64url of raw-deflated JSON, with fields at their default value left out.
+// Decoding bounds every step: the link's length, what it inflates to (a zip
+// bomb stops there), the JSON's nesting, then the same schema as the API.
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { z } from 'zod';
+import { compactMessage, compactTopology } from './compact.js';
+import { SandboxInputError } from './import-error.js';
+import { MAX_LINK_CHARS, MAX_LINK_INFLATED_BYTES } from './limits.js';
+import { parseJsonText } from './parse-json-text.js';
+import { normalizeState, parseWith, sandboxStateShape, type SandboxState } from './sandbox-state.js';
+
+const VERSION = '1.';
+const linkState = z.object(sandboxStateShape).strict();
+
+export function encodeShareLink(state: SandboxState): string {
+  const compact = { topology: compactTopology(state.topology), messages: state.messages.map(compactMessage) };
+  const packed = deflateRawSync(Buffer.from(JSON.stringify(compact)), { level: 9 }).toString('base64url');
+  const link = VERSION + packed;
+  if (link.length > MAX_LINK_CHARS) {
+    throw new SandboxInputError(`this sandbox is too large to share as a link (${link.length} characters; the limit is ${MAX_LINK_CHARS}): export it instead`);
+  }
+  return link;
+}
+
+export function decodeShareLink(link: string): SandboxState {
+  const broken = (why: string) => new SandboxInputError(`this share link is damaged or incomplete (${why})`, 'link');
+  if (link.length > MAX_LINK_CHARS) throw broken(`longer than ${MAX_LINK_CHARS} characters`);
+  if (!link.startsWith(VERSION)) throw broken('it does not start with "1."');
+  const packed = link.slice(VERSION.length);
+  if (!/^[A-Za-z0-9_-]*$/.test(packed)) throw broken('it has characters a link never contains');
+  let json: string;
+  try {
+    json = inflateRawSync(Buffer.from(packed, 'base64url'), { maxOutputLength: MAX_LINK_INFLATED_BYTES }).toString('utf8');
+  } catch (err) {
+    const tooBig = (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+    throw broken(tooBig ? `it unpacks to more than ${MAX_LINK_INFLATED_BYTES} bytes` : 'it does not unpack');
+  }
+  let raw: unknown;
+  try {
+    raw = parseJsonText(json, 'the link');
+  } catch (err) {
+    throw broken((err as Error).message);
+  }
+  return normalizeState(parseWith(linkState, raw));
+}

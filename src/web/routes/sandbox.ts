@@ -1,0 +1,115 @@
+// The sandbox: GET /sandbox (the page) and its API under /api/sandbox —
+// import a definitions file, export definitions + amqplib code, encode/open
+// share links, save as a scenario file. Publishing goes through POST /api/run.
+//
+// The API router is mounted before the app's JSON parser and reads bodies
+// itself: a definitions file may arrive as text/plain (a paste, an upload) or
+// as application/json (curl --data-binary @defs.json), and a file over 1 MB
+// is a 400 naming the limit, like every other refusal of a bad file.
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { AppServices } from '../app.js';
+import { HttpError } from '../errors.js';
+import { wordsWithPrefix, type Lang } from '../i18n/index.js';
+import { amqplibCode } from '../../sandbox/amqplib-code.js';
+import { exportDefinitions } from '../../sandbox/export-definitions.js';
+import { SandboxInputError } from '../../sandbox/import-error.js';
+import { importDefinitions } from '../../sandbox/import-definitions.js';
+import { MAX_BODY_BYTES, MAX_LINK_CHARS } from '../../sandbox/limits.js';
+import { parseJsonText } from '../../sandbox/parse-json-text.js';
+import { normalizeState, parseWith, sandboxStateShape } from '../../sandbox/sandbox-state.js';
+import { saveAsScenario } from '../../sandbox/save-scenario.js';
+import { decodeShareLink, encodeShareLink } from '../../sandbox/share-link.js';
+import '../i18n/sandbox.js';
+
+const readText = express.text({ type: () => true, limit: MAX_BODY_BYTES });
+
+/** The raw body as text, whatever its content type; over 1 MB → 400. */
+function textBody(req: Request, res: Response, next: NextFunction): void {
+  readText(req, res, (err?: { type?: string; message?: string }) => {
+    if (!err) return next();
+    if (err.type === 'entity.too.large') return next(new HttpError(400, `the body is larger than ${MAX_BODY_BYTES} bytes (1 MB)`));
+    next(new HttpError(400, `the body cannot be read: ${err.message}`));
+  });
+}
+
+const bodyText = (req: Request) => (typeof req.body === 'string' ? req.body : '');
+
+/** SandboxInputError → 400 naming the path; anything else goes to the app's error handler. */
+function handle(fn: (req: Request, res: Response) => Promise<void> | void) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      await fn(req, res);
+    } catch (err) {
+      next(err instanceof SandboxInputError ? new HttpError(400, err.message, err.path) : err);
+    }
+  };
+}
+
+const stateBody = z.object(sandboxStateShape).strict();
+const exportBody = z.object({ ...sandboxStateShape, vhost: z.string().max(255).nullable().optional() }).strict();
+const linkOpenBody = z.object({ link: z.string().max(MAX_LINK_CHARS + 10) }).strict();
+const scenarioBody = z
+  .object({
+    ...sandboxStateShape,
+    title: z.string().trim().min(1).max(200),
+    description: z.string().trim().max(2000).optional(),
+    id: z.string().max(60).optional(),
+  })
+  .strict();
+
+export function sandboxApiRouter({ broker }: AppServices): Router {
+  const router = Router();
+
+  router.post('/api/sandbox/import', textBody, handle((req, res) => {
+    const vhost = typeof req.query.vhost === 'string' ? req.query.vhost : undefined;
+    res.json(importDefinitions(bodyText(req), { vhost }));
+  }));
+
+  router.post('/api/sandbox/export', textBody, handle((req, res) => {
+    const body = parseWith(exportBody, parseJsonText(bodyText(req), 'the request body'));
+    const state = normalizeState(body);
+    res.json({
+      definitions: exportDefinitions(state.topology, body.vhost === undefined ? '/' : body.vhost),
+      definitions_filename: 'definitions.json',
+      code: amqplibCode(state.topology, state.messages),
+      code_filename: 'topology.mjs',
+    });
+  }));
+
+  router.post('/api/sandbox/link', textBody, handle((req, res) => {
+    const state = normalizeState(parseWith(stateBody, parseJsonText(bodyText(req), 'the request body')));
+    res.json({ link: encodeShareLink(state) });
+  }));
+
+  router.post('/api/sandbox/link/open', textBody, handle((req, res) => {
+    const { link } = parseWith(linkOpenBody, parseJsonText(bodyText(req), 'the request body'));
+    res.json(decodeShareLink(link));
+  }));
+
+  router.post('/api/sandbox/scenario', textBody, handle(async (req, res) => {
+    const body = parseWith(scenarioBody, parseJsonText(bodyText(req), 'the request body'));
+    const saved = await saveAsScenario(broker, normalizeState(body), {
+      title: body.title,
+      ...(body.description && { description: body.description }),
+      ...(body.id !== undefined && { id: body.id }),
+    });
+    res.json(saved);
+  }));
+
+  return router;
+}
+
+export function sandboxPageRouter(): Router {
+  const router = Router();
+  router.get('/sandbox', (_req, res) => {
+    const lang = res.locals.lang as Lang;
+    res.render('sandbox', {
+      title: (res.locals.t as (k: string) => string)('sandbox.title'),
+      words: JSON.stringify(wordsWithPrefix(lang, 'sandbox.')),
+      styles: ['/static/css/sandbox.css'],
+      scripts: ['/static/js/sandbox.js'],
+    });
+  });
+  return router;
+}

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import express from 'express';
 import helmet from 'helmet';
 import pino, { type Logger } from 'pino';
+import type { AmqpConnection } from '../broker/amqp-connection.js';
 import type { Broker } from '../broker/broker.js';
 import type { ChatHub } from '../chat/chat-hub.js';
 import { errorHandler, HttpError } from './errors.js';
@@ -15,11 +16,14 @@ import { healthRouter } from './routes/health.js';
 import { runRouter } from './routes/run.js';
 import { chatRouter } from './routes/chat.js';
 import { sandboxApiRouter, sandboxPageRouter } from './routes/sandbox.js';
+import { scenariosRouter } from './routes/scenarios.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface AppServices {
   broker: Broker;
+  /** The broker's AMQP connection when it is RabbitMQ (consumer scenarios play real consumers on it). */
+  connection?: AmqpConnection | null;
   logger?: Logger;
   /** Publishing requests per second per client (default 20, bursts of 40). */
   rateLimit?: { perSecond: number; burst: number };
@@ -84,6 +88,7 @@ export function createApp(services: AppServices): express.Express {
   app.use(healthRouter(services));
   app.use(runRouter(services));
   app.use(sandboxPageRouter());
+  app.use(scenariosRouter(services));
   if (services.chat) app.use(chatRouter(services.chat));
 
   app.use('/api', (_req, _res, next) => next(new HttpError(404, 'no such API endpoint')));

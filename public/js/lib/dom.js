@@ -1,0 +1,37 @@
+// Tiny DOM helpers. Every piece of text goes in through textContent (never
+// innerHTML): scenario and user text is shown as text, always.
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** el('p', { class: 'x', 'data-y': 1 }, 'text', child, …) */
+export function el(tag, attrs = {}, ...children) {
+  return fill(document.createElement(tag), attrs, children);
+}
+
+/** The same for SVG elements. */
+export function svg(tag, attrs = {}, ...children) {
+  return fill(document.createElementNS(SVG_NS, tag), attrs, children);
+}
+
+function fill(node, attrs, children) {
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    node.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child);
+  }
+  return node;
+}
+
+/** "Hello {name}" with {placeholders} filled in from params. */
+export function format(text, params = {}) {
+  return String(text).replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
+}
+
+/** A translator over the words the server put in a data attribute. */
+export function wordsFrom(json, prefix) {
+  const words = JSON.parse(json || '{}');
+  return (key, params) => format(words[prefix + key] ?? key, params);
+}

@@ -1,0 +1,78 @@
+// The Chart.js bar chart under the diagram: how many messages each queue
+// holds at this step and how many it received so far (consumer scenarios:
+// ready in the queue, unacknowledged per consumer). The series are pure
+// functions of the play; the chart only draws them.
+
+/** Routing scenarios: per queue, held now and received so far, plus discarded/returned counts. */
+export function routingSeries(scenario, play, k) {
+  const queues = scenario.definitions.queues.map((q) => q.name);
+  const held = queues.map((q) => (k > 0 && play ? play.steps[k - 1].holds[q]?.length ?? 0 : 0));
+  const received = queues.map((q) => {
+    const seen = new Set();
+    for (let j = 0; j < k && play; j++) for (const i of play.steps[j].holds[q] ?? []) seen.add(i);
+    return seen.size;
+  });
+  const lost = { discarded: 0, returned: 0 };
+  for (let j = 0; j < k && play; j++) {
+    const s = play.steps[j];
+    if (s.hit.length === 0) lost[s.returned ? 'returned' : 'discarded'] += 1;
+  }
+  return { labels: queues, now: held, sofar: received, lost };
+}
+
+/** Consumer scenarios: the queue's ready messages and each consumer's unacknowledged ones. */
+export function consumerSeries(scenario, play, k) {
+  const queues = scenario.definitions.queues.map((q) => q.name);
+  const consumers = (scenario.consumers ?? []).map((c) => c.name);
+  const played = k > 0 && play ? play.steps[k - 1] : null;
+  const now = [
+    ...queues.map((q) => played?.ready[q]?.length ?? 0),
+    ...consumers.map((c) => played?.unacked[c]?.length ?? 0),
+  ];
+  const published = queues.map((q) => {
+    let n = 0;
+    for (let j = 0; j < k; j++) for (const a of scenario.steps[j].actions) if (a.type === 'publish' && a.message.routing_key === q) n++;
+    return n;
+  });
+  const delivered = consumers.map((c) => {
+    let n = 0;
+    for (let j = 0; j < k && play; j++) n += play.steps[j].deliveries.filter((d) => d.consumer === c).length;
+    return n;
+  });
+  return { labels: [...queues, ...consumers], now, sofar: [...published, ...delivered], lost: null };
+}
+
+export function createChart(canvas, scenario, t) {
+  const Chart = window.Chart;
+  if (!Chart) return { update() {} };
+  Chart.defaults.font.size = 18;
+  Chart.defaults.color = '#111418';
+  const consumers = scenario.kind === 'consumers';
+  const chart = new Chart(canvas, {
+    type: 'bar',
+    data: {
+      labels: [],
+      datasets: [
+        { label: consumers ? t('chart.nowConsumers') : t('chart.now'), data: [], backgroundColor: '#0a7d32' },
+        { label: consumers ? t('chart.sofarConsumers') : t('chart.sofar'), data: [], backgroundColor: '#0b57d0' },
+      ],
+    },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+      plugins: { legend: { position: 'bottom' } },
+    },
+  });
+  return {
+    chart,
+    update(series) {
+      const extra = series.lost ? [t('chart.discarded'), t('chart.returned')] : [];
+      chart.data.labels = [...series.labels, ...extra];
+      chart.data.datasets[0].data = [...series.now, ...(series.lost ? [null, null] : [])];
+      chart.data.datasets[1].data = [...series.sofar, ...(series.lost ? [series.lost.discarded, series.lost.returned] : [])];
+      chart.update();
+    },
+  };
+}

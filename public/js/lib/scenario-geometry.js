@@ -1,0 +1,420 @@
+// Geometry of the scenario diagram: pure functions, no DOM. A topology
+// becomes boxes and curves (layout), and one played step becomes the state of
+// each of them plus the paths the message travels (stepView). The renderer
+// only copies these numbers into SVG attributes (raftscope / Red Blob Games:
+// model, geometry and renderer kept apart).
+
+const NODE = {
+  producer: { w: 84, h: 84 },
+  exchange: { w: 190, h: 78 },
+  queue: { w: 210, h: 92 },
+  consumer: { w: 92, h: 92 },
+};
+const ROW_GAP = 46;
+const LABEL_LINE = 26;
+const CHAR_W = 11.5; // label font ~20px monospace
+const MIN_COL_GAP = 120;
+
+/** A binding's label: the lines shown on its curve. */
+export function bindingLabel(binding, exchangeType) {
+  if (exchangeType === 'headers') {
+    const args = binding.arguments ?? {};
+    const lines = [];
+    const mode = typeof args['x-match'] === 'string' ? args['x-match'] : 'all';
+    lines.push(`x-match=${mode}`);
+    for (const [k, v] of Object.entries(args)) if (k !== 'x-match') lines.push(`${k}=${formatValue(v)}`);
+    return lines;
+  }
+  if (exchangeType === 'fanout') return [binding.routing_key ? `(${binding.routing_key})` : '(fanout)'];
+  return [binding.routing_key === '' || binding.routing_key === undefined ? '""' : binding.routing_key];
+}
+
+export function formatValue(v) {
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v);
+}
+
+/** Ids shared by the geometry, the renderer and the tests. */
+export const DEFAULT_EXCHANGE = '';
+export const nodeId = (kind, name) => `${kind}:${name}`;
+export const defaultBindingId = (queue) => `default:${queue}`;
+
+/**
+ * The topology as nodes and edges, laid out in columns:
+ * producer → exchanges → (exchanges) → queues → consumers.
+ * `scenario` is the page data: { kind, definitions, consumers, steps }.
+ */
+export function layout(scenario) {
+  const defs = scenario.definitions;
+  const exchanges = defs.exchanges ?? [];
+  const queues = defs.queues ?? [];
+  const bindings = defs.bindings ?? [];
+  const typeOf = new Map(exchanges.map((x) => [x.name, x.type]));
+  const published = new Set(publishedExchanges(scenario));
+
+  const nodes = [];
+  const edges = [];
+  const add = (kind, name, extra = {}) => {
+    const node = { id: nodeId(kind, name), kind, name, ...NODE[kind], ...extra };
+    nodes.push(node);
+    return node;
+  };
+
+  add('producer', 'P');
+  if (published.has(DEFAULT_EXCHANGE)) add('exchange', DEFAULT_EXCHANGE, { type: 'direct', isDefault: true });
+  for (const x of exchanges) add('exchange', x.name, { type: x.type, internal: !!x.internal });
+  for (const q of queues) add('queue', q.name, { args: q.arguments ?? {} });
+  for (const c of scenario.consumers ?? []) add('consumer', c.name, { queue: c.queue });
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const has = (kind, name) => byId.has(nodeId(kind, name));
+
+  for (const name of published) {
+    if (has('exchange', name)) edges.push({ id: `publish:${name}`, kind: 'publish', from: 'producer:P', to: nodeId('exchange', name), label: [] });
+  }
+  if (published.has(DEFAULT_EXCHANGE)) {
+    // Every queue is bound to the default exchange by its own name (implicit, cannot be removed).
+    for (const q of queues) {
+      edges.push({
+        id: defaultBindingId(q.name), kind: 'binding', implicit: true, bindingIndex: null,
+        from: nodeId('exchange', ''), to: nodeId('queue', q.name), label: [q.name],
+        source: '', destination: q.name, destinationType: 'queue', key: q.name,
+      });
+    }
+  }
+  bindings.forEach((b, i) => {
+    const destinationType = b.destination_type ?? 'queue';
+    const to = nodeId(destinationType === 'exchange' ? 'exchange' : 'queue', b.destination);
+    if (!has('exchange', b.source) || !byId.has(to)) return;
+    edges.push({
+      id: `binding:${i}`, kind: 'binding', bindingIndex: i, implicit: false,
+      from: nodeId('exchange', b.source), to,
+      label: bindingLabel(b, typeOf.get(b.source)),
+      source: b.source, destination: b.destination, destinationType, key: b.routing_key ?? '',
+    });
+  });
+  for (const x of exchanges) {
+    const ae = x.arguments?.['alternate-exchange'];
+    if (typeof ae === 'string' && has('exchange', ae)) {
+      edges.push({ id: `ae:${x.name}`, kind: 'alternate', from: nodeId('exchange', x.name), to: nodeId('exchange', ae), label: ['alternate-exchange'] });
+    }
+  }
+  for (const q of queues) {
+    const dlx = q.arguments?.['x-dead-letter-exchange'];
+    if (typeof dlx === 'string' && has('exchange', dlx)) {
+      edges.push({ id: `dlx:${q.name}`, kind: 'dead-letter', from: nodeId('queue', q.name), to: nodeId('exchange', dlx), label: ['x-dead-letter-exchange'] });
+    }
+  }
+  for (const c of scenario.consumers ?? []) {
+    if (has('queue', c.queue)) edges.push({ id: `consume:${c.name}`, kind: 'consume', from: nodeId('queue', c.queue), to: nodeId('consumer', c.name), label: [] });
+  }
+
+  assignColumns(nodes, edges, byId);
+  placeNodes(nodes, edges, byId);
+  routeEdges(edges, byId);
+  const width = Math.max(...nodes.map((n) => n.x + n.w / 2)) + 40;
+  const height = Math.max(...nodes.map((n) => n.y + n.h / 2), ...edges.flatMap((e) => e.labelBox ? [e.labelBox.y + e.labelBox.h] : [])) + 60;
+  return { nodes, edges, width, height, byId };
+}
+
+/** Exchanges the steps publish to (consumer scenarios publish through ""). */
+export function publishedExchanges(scenario) {
+  const names = [];
+  for (const step of scenario.steps) {
+    const messages = step.message ? [step.message] : (step.actions ?? []).filter((a) => a.type === 'publish').map((a) => a.message);
+    for (const m of messages) if (!names.includes(m.exchange)) names.push(m.exchange);
+  }
+  return names;
+}
+
+/** Longest path from the producer; queues that lead nowhere share the last queue column. */
+function assignColumns(nodes, edges, byId) {
+  const col = new Map(nodes.map((n) => [n.id, n.kind === 'producer' ? 0 : 1]));
+  const flow = edges.filter((e) => e.kind !== 'consume');
+  // Bellman-Ford style relaxation, bounded: a cycle (A→B→A) cannot loop forever.
+  for (let round = 0; round < nodes.length; round++) {
+    let changed = false;
+    for (const e of flow) {
+      const want = col.get(e.from) + 1;
+      if (want > col.get(e.to) && want <= nodes.length) {
+        col.set(e.to, want);
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+  const leadsOn = new Set(flow.map((e) => e.from));
+  const queues = nodes.filter((n) => n.kind === 'queue');
+  const lastQueueCol = Math.max(2, ...queues.map((q) => col.get(q.id)));
+  for (const q of queues) if (!leadsOn.has(q.id)) col.set(q.id, lastQueueCol);
+  for (const n of nodes) {
+    if (n.kind === 'consumer') col.set(n.id, lastQueueCol + 1);
+    n.col = col.get(n.id);
+  }
+}
+
+function placeNodes(nodes, edges, byId) {
+  const cols = [...new Set(nodes.map((n) => n.col))].sort((a, b) => a - b);
+  // Each column is as wide as its widest node; the gap after it fits the widest label that starts there.
+  let x = 30;
+  const colX = new Map();
+  for (const c of cols) {
+    const inCol = nodes.filter((n) => n.col === c);
+    const w = Math.max(...inCol.map((n) => n.w));
+    colX.set(c, x + w / 2);
+    const labels = edges.filter((e) => byId.get(e.from).col === c && e.label.length > 0 && e.kind === 'binding');
+    const labelW = Math.max(0, ...labels.map((e) => labelSize(e.label).w));
+    x += w + Math.max(MIN_COL_GAP, labelW + 70);
+  }
+  // Rows: order by the rows of what feeds a node (fewer crossings), then stack with room for labels.
+  const rowOf = new Map();
+  for (const c of cols) {
+    const inCol = nodes.filter((n) => n.col === c);
+    inCol.forEach((n, i) => {
+      const feeders = edges.filter((e) => e.to === n.id && rowOf.has(e.from)).map((e) => rowOf.get(e.from));
+      n.order = feeders.length ? feeders.reduce((a, b) => a + b, 0) / feeders.length + i * 1e-3 : i;
+    });
+    inCol.sort((a, b) => a.order - b.order).forEach((n, i) => rowOf.set(n.id, i));
+  }
+  // Height of a slot: the node, or the labels of the bindings arriving at it.
+  const slotH = (n) => {
+    const incoming = edges.filter((e) => e.to === n.id && e.kind === 'binding');
+    const labels = incoming.reduce((sum, e) => sum + labelSize(e.label).h + 8, 0);
+    return Math.max(n.h, labels) + ROW_GAP;
+  };
+  const colHeight = (c) => nodes.filter((n) => n.col === c).reduce((s, n) => s + slotH(n), 0);
+  const total = Math.max(...cols.map(colHeight));
+  for (const c of cols) {
+    const inCol = nodes.filter((n) => n.col === c).sort((a, b) => rowOf.get(a.id) - rowOf.get(b.id));
+    let y = 30 + (total - colHeight(c)) / 2;
+    for (const n of inCol) {
+      const h = slotH(n);
+      n.x = colX.get(c);
+      n.y = y + h / 2;
+      y += h;
+    }
+  }
+}
+
+export function labelSize(lines) {
+  const longest = Math.max(0, ...lines.map((l) => [...l].length));
+  return { w: longest * CHAR_W + 20, h: lines.length * LABEL_LINE + 10 };
+}
+
+/** Cubic curves from the right side of a box to the left side of the next; parallel edges fan out. */
+function routeEdges(edges, byId) {
+  const groups = new Map();
+  for (const e of edges) {
+    const k = `${e.from}>${e.to}`;
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k).push(e);
+  }
+  // Labels of all edges entering a node are stacked beside it, so they never overlap.
+  const stacks = new Map();
+  for (const e of edges) {
+    const a = byId.get(e.from);
+    const b = byId.get(e.to);
+    const siblings = groups.get(`${e.from}>${e.to}`);
+    const i = siblings.indexOf(e);
+    const spread = (i - (siblings.length - 1) / 2) * 16;
+    const backwards = b.col <= a.col;
+    const p0 = { x: a.x + a.w / 2, y: a.y + spread / 2 };
+    const p3 = { x: b.x - b.w / 2 - 6, y: b.y + spread };
+    if (backwards) {
+      // Dead-letter edges may point to an earlier column: go round below.
+      p0.x = a.x;
+      p0.y = a.y + a.h / 2;
+      p3.x = b.x;
+      p3.y = b.y + b.h / 2 + 6;
+    }
+    const dx = Math.max(60, Math.abs(p3.x - p0.x) / 2);
+    const c1 = backwards ? { x: p0.x, y: p0.y + 90 } : { x: p0.x + dx, y: p0.y };
+    const c2 = backwards ? { x: p3.x, y: p3.y + 90 } : { x: p3.x - dx, y: p3.y };
+    e.points = [p0, c1, c2, p3];
+    e.d = `M${r(p0.x)},${r(p0.y)} C${r(c1.x)},${r(c1.y)} ${r(c2.x)},${r(c2.y)} ${r(p3.x)},${r(p3.y)}`;
+    if (e.kind === 'binding' && e.label.length > 0) {
+      const size = labelSize(e.label);
+      const stackKey = e.to;
+      const stack = stacks.get(stackKey) ?? [];
+      stack.push({ e, size });
+      stacks.set(stackKey, stack);
+    }
+  }
+  // Place each node's incoming labels in a column just before it, centred on the node.
+  for (const [to, stack] of stacks) {
+    const b = byId.get(to);
+    const totalH = stack.reduce((s, x) => s + x.size.h + 8, -8);
+    let y = b.y - totalH / 2;
+    for (const { e, size } of stack) {
+      const at = pointAt(e.points, 0.62);
+      e.labelBox = { x: r(at.x - size.w / 2), y: r(y), w: size.w, h: size.h };
+      // Bend the curve through its label so that the label sits on it.
+      const centre = { x: at.x, y: y + size.h / 2 };
+      const [p0, , , p3] = e.points;
+      const c1 = { x: (p0.x + centre.x) / 2 + 20, y: centre.y };
+      const c2 = { x: (centre.x + p3.x) / 2 - 20, y: centre.y };
+      e.points = [p0, { x: p0.x + (c1.x - p0.x), y: p0.y }, c1, centre, c2, { x: p3.x - (p3.x - c2.x), y: p3.y }, p3];
+      e.d = `M${r(p0.x)},${r(p0.y)} C${r(e.points[1].x)},${r(e.points[1].y)} ${r(c1.x)},${r(c1.y)} ${r(centre.x)},${r(centre.y)} C${r(c2.x)},${r(c2.y)} ${r(e.points[5].x)},${r(e.points[5].y)} ${r(p3.x)},${r(p3.y)}`;
+      y += size.h + 8;
+    }
+  }
+}
+
+const r = (n) => Math.round(n * 10) / 10;
+
+/** A point at t ∈ [0,1] along a path of one or more cubic segments (4 or 7 points). */
+export function pointAt(points, t) {
+  const segments = (points.length - 1) / 3;
+  const s = Math.min(segments - 1, Math.floor(t * segments));
+  const u = t * segments - s;
+  const [a, b, c, d] = points.slice(s * 3, s * 3 + 4);
+  const m = 1 - u;
+  return {
+    x: m * m * m * a.x + 3 * m * m * u * b.x + 3 * m * u * u * c.x + u * u * u * d.x,
+    y: m * m * m * a.y + 3 * m * m * u * b.y + 3 * m * u * u * c.y + u * u * u * d.y,
+  };
+}
+
+// --- one step -------------------------------------------------------------------
+
+/**
+ * The state of every drawn thing at step k (1-based; 0 = before the first
+ * message) of a routing scenario, from the broker's play and the engine's trace:
+ *   bindings: edge id → true/false (matched for this message) — every binding edge has a value
+ *   queues:   queue → { hit, held: [message indices] }
+ *   routes:   lists of edge ids the message travels, one per destination
+ *   status:   'none' | 'routed' | 'discarded' | 'returned'
+ */
+export function routingStepView(lay, scenario, play, k) {
+  const bindingEdges = lay.edges.filter((e) => e.kind === 'binding');
+  const view = {
+    step: k,
+    bindings: Object.fromEntries(bindingEdges.map((e) => [e.id, false])),
+    queues: Object.fromEntries(scenario.definitions.queues.map((q) => [q.name, { hit: false, held: [] }])),
+    exchanges: {},
+    routes: [],
+    deadLetterRoutes: [],
+    status: 'none',
+  };
+  if (k === 0 || !play) return view;
+  const played = play.steps[k - 1];
+  const message = scenario.steps[k - 1].message;
+  for (const [q, held] of Object.entries(played.holds)) if (view.queues[q]) view.queues[q].held = held;
+  for (const q of played.hit) if (view.queues[q]) view.queues[q].hit = true;
+  view.status = played.hit.length > 0 ? 'routed' : played.returned ? 'returned' : 'discarded';
+
+  // The default exchange has no trace hop: it looks queues up by name.
+  if (message.exchange === DEFAULT_EXCHANGE) view.exchanges[DEFAULT_EXCHANGE] = { visited: true, via: 'publish' };
+  const trace = played.trace;
+  const edgeOf = (check) => findBindingEdge(lay, scenario, check);
+  if (trace) {
+    for (const hop of trace.hops) {
+      view.exchanges[hop.exchange] = { visited: true, via: hop.via };
+      for (const check of hop.bindings) {
+        const edge = edgeOf(check);
+        if (edge) view.bindings[edge.id] = check.matched;
+      }
+    }
+    if (trace.default_exchange) {
+      for (const lookup of trace.default_exchange) {
+        if (lookup.exists) view.bindings[defaultBindingId(lookup.queue)] = true;
+      }
+    }
+  } else if (message.exchange === DEFAULT_EXCHANGE) {
+    for (const q of played.hit) view.bindings[defaultBindingId(q)] = true;
+  }
+  view.routes = messageRoutes(lay, message.exchange, view.bindings, trace, played.hit);
+  // Older messages pushed out of a queue by this one, and where they went.
+  if (trace) {
+    for (const dl of trace.dead_letters) {
+      const path = [`dlx:${dl.from_queue}`];
+      for (const q of dl.queues) {
+        const hop = dl.hops.flatMap((h) => h.bindings).find((c) => c.matched && c.destination === q && c.destination_type === 'queue');
+        const edge = hop ? edgeOf(hop) : null;
+        view.deadLetterRoutes.push({ message: dl.message, from: dl.from_queue, to: q, edges: edge ? [...path, edge.id] : path });
+      }
+    }
+  }
+  return view;
+}
+
+/** The layout edge drawn for a binding the trace checked. */
+export function findBindingEdge(lay, scenario, check) {
+  return lay.edges.find(
+    (e) =>
+      e.kind === 'binding' && !e.implicit &&
+      e.source === check.source && e.destination === check.destination &&
+      e.destinationType === check.destination_type && e.key === check.binding_key &&
+      sameArgs(scenario.definitions.bindings[e.bindingIndex].arguments ?? {}, check.arguments ?? {}),
+  );
+}
+
+function sameArgs(a, b) {
+  const ka = Object.keys(a).sort();
+  const kb = Object.keys(b).sort();
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && JSON.stringify(a[k]) === JSON.stringify(b[k]));
+}
+
+/**
+ * The paths the message takes: publish edge, then matched edges (through
+ * exchange-to-exchange bindings and alternate exchanges) down to each queue it reached.
+ */
+function messageRoutes(lay, exchange, matched, trace, hit) {
+  const start = `publish:${exchange}`;
+  const out = lay.edges.filter((e) => e.kind === 'binding' && matched[e.id]);
+  const alternates = trace ? trace.hops.filter((h) => h.via === 'alternate-exchange' && h.from).map((h) => `ae:${h.from}`) : [];
+  const next = (nodeIdFrom) => [
+    ...out.filter((e) => e.from === nodeIdFrom),
+    ...lay.edges.filter((e) => e.kind === 'alternate' && e.from === nodeIdFrom && alternates.includes(e.id)),
+  ];
+  const routes = [];
+  const walk = (node, path, seen) => {
+    for (const e of next(node)) {
+      if (seen.has(e.to)) continue;
+      if (e.to.startsWith('queue:')) {
+        const q = e.to.slice('queue:'.length);
+        if (hit.includes(q) && !routes.some((r) => r.to === q)) routes.push({ to: q, edges: [...path, e.id] });
+      } else walk(e.to, [...path, e.id], new Set([...seen, e.to]));
+    }
+  };
+  const first = nodeId('exchange', exchange);
+  walk(first, [start], new Set([first]));
+  return routes;
+}
+
+/**
+ * Consumer scenarios at step k: which queue got a publish, which consumer
+ * got which delivery, what each holds.
+ */
+export function consumerStepView(lay, scenario, play, k) {
+  const view = {
+    step: k,
+    bindings: Object.fromEntries(lay.edges.filter((e) => e.kind === 'binding').map((e) => [e.id, false])),
+    queues: Object.fromEntries(scenario.definitions.queues.map((q) => [q.name, { hit: false, held: [] }])),
+    consumers: Object.fromEntries((scenario.consumers ?? []).map((c) => [c.name, { hit: false, present: false, unacked: [], prefetch: 0 }])),
+    exchanges: {},
+    routes: [],
+    deliveries: [],
+    status: 'none',
+  };
+  if (k === 0 || !play) return view;
+  const played = play.steps[k - 1];
+  const step = scenario.steps[k - 1];
+  for (const [q, ready] of Object.entries(played.ready)) if (view.queues[q]) view.queues[q].held = ready;
+  for (const [c, unacked] of Object.entries(played.unacked)) {
+    if (view.consumers[c]) Object.assign(view.consumers[c], { present: true, unacked, prefetch: played.prefetch?.[c] ?? 0 });
+  }
+  for (const a of step.actions) {
+    if (a.type !== 'publish') continue;
+    const q = a.message.routing_key;
+    if (view.queues[q]) view.queues[q].hit = true;
+    view.bindings[defaultBindingId(q)] = true;
+    view.exchanges[DEFAULT_EXCHANGE] = { visited: true, via: 'publish' };
+    view.routes.push({ to: q, edges: [`publish:`, defaultBindingId(q)], message: a.message.payload });
+  }
+  for (const d of played.deliveries) {
+    if (view.consumers[d.consumer]) view.consumers[d.consumer].hit = true;
+    view.deliveries.push({ ...d, edges: [`consume:${d.consumer}`] });
+  }
+  view.status = view.routes.length > 0 ? 'routed' : 'none';
+  return view;
+}

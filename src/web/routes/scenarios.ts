@@ -1,0 +1,121 @@
+// The classroom pages: `/` (the concepts and the list of scenarios) and
+// `/scenarios/:id` (step through one), plus their JSON:
+//   GET /api/scenarios            the list
+//   GET /api/scenarios/:id        one scenario's data and its code
+//   GET /api/scenarios/:id/play   play it on the server's broker, now
+// Playing is a GET: it changes nothing that outlives the request (every name
+// is private to the play and deleted), and the page loads it on every visit.
+import { Router, type Request } from 'express';
+import type { AppServices } from '../app.js';
+import { HttpError } from '../errors.js';
+import { wordsWithPrefix, type Lang } from '../i18n/index.js';
+import '../i18n/scenario.js';
+import { codeSnippets } from '../../scenarios/code-snippets.js';
+import { loadScenarios } from '../../scenarios/load-scenarios.js';
+import { needsSnapshots } from '../../scenarios/play-routing.js';
+import { playScenario } from '../../scenarios/play-scenario.js';
+import type { Scenario } from '../../scenarios/schema.js';
+
+/** The concepts the home page introduces, in teaching order. */
+const CONCEPTS = ['producer', 'exchange', 'binding', 'queue', 'consumer', 'message', 'vhost'] as const;
+
+export function scenariosRouter(services: AppServices): Router {
+  const scenarios = loadScenarios();
+  const byId = new Map(scenarios.map((s) => [s.id, s]));
+  const router = Router();
+
+  const find = (id: string): Scenario => {
+    const scenario = byId.get(id);
+    if (!scenario) throw new HttpError(404, `no scenario named "${id}"; see GET /api/scenarios`, 'id');
+    return scenario;
+  };
+  const summary = (s: Scenario, lang: Lang) => ({
+    id: s.id,
+    kind: s.kind,
+    title: s.title[lang],
+    summary: s.summary[lang],
+    steps: s.steps.length,
+  });
+
+  router.get('/', (_req, res) => {
+    const lang = res.locals.lang as Lang;
+    res.render('home', {
+      concepts: CONCEPTS,
+      scenarios: scenarios.map((s) => summary(s, lang)),
+      styles: ['/static/css/scenario.css'],
+    });
+  });
+
+  router.get('/scenarios/:id', (req, res) => {
+    const lang = res.locals.lang as Lang;
+    const scenario = byId.get(req.params.id);
+    if (!scenario) {
+      res.status(404).render('home', {
+        concepts: CONCEPTS,
+        scenarios: scenarios.map((s) => summary(s, lang)),
+        styles: ['/static/css/scenario.css'],
+        notFound: req.params.id,
+      });
+      return;
+    }
+    const step = parseStep(req, scenario);
+    res.render('scenario', {
+      title: scenario.title[lang],
+      scenario: pageData(scenario, lang),
+      intro: scenario.intro[lang],
+      summary: scenario.summary[lang],
+      step,
+      code: codeSnippets(scenario),
+      words: wordsWithPrefix(lang, 'scenario.js.'),
+      styles: ['/static/css/scenario.css'],
+      scripts: ['/static/vendor/chart.umd.min.js', '/static/js/scenario-page.js'],
+    });
+  });
+
+  router.get('/api/scenarios', (_req, res) => {
+    res.json({ scenarios: scenarios.map((s) => ({ ...summary(s, 'en'), order: s.order, title: s.title, summary: s.summary })) });
+  });
+
+  router.get('/api/scenarios/:id', (req, res) => {
+    const scenario = find(req.params.id);
+    res.json({ scenario, code: codeSnippets(scenario) });
+  });
+
+  router.get('/api/scenarios/:id/play', async (req, res) => {
+    const scenario = find(req.params.id);
+    const play = await playScenario(scenario, services);
+    res.set('Cache-Control', 'no-store');
+    res.json(play);
+  });
+
+  return router;
+}
+
+/** ?step=N: 0 (before the first message) to the number of steps. */
+function parseStep(req: Request, scenario: Scenario): number {
+  const raw = req.query.step;
+  if (raw === undefined || raw === '') return 0;
+  const n = typeof raw === 'string' && /^\d{1,4}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n > scenario.steps.length) {
+    throw new HttpError(400, `step: must be a whole number from 0 to ${scenario.steps.length}`, 'step');
+  }
+  return n;
+}
+
+/** What the page script needs, in the page's language only. */
+function pageData(s: Scenario, lang: Lang) {
+  const common = {
+    id: s.id,
+    kind: s.kind,
+    definitions: s.definitions,
+    consumers: s.consumers ?? [],
+  };
+  if (s.kind === 'routing') {
+    return {
+      ...common,
+      removes: needsSnapshots(s),
+      steps: s.steps.map((step) => ({ message: step.message, narration: step.narration[lang] })),
+    };
+  }
+  return { ...common, removes: true, steps: s.steps.map((step) => ({ actions: step.actions, narration: step.narration[lang] })) };
+}

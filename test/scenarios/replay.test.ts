@@ -3,6 +3,7 @@
 // keeps such {RoutingKey, ExpectedQueues} tables).
 import assert from 'node:assert/strict';
 import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
+import { run } from '../../src/engine/run.js';
 import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
 import type { AmqpConnection } from '../../src/broker/amqp-connection.js';
 import type { Broker } from '../../src/broker/broker.js';
@@ -25,6 +26,11 @@ function replayAll(label: string, services: () => { broker: Broker; connection: 
           : ['wrong kind of play'];
       assert.deepEqual(problems, []);
       assert.equal(play.steps.length, scenario.steps.length);
+      if (play.kind === 'routing') {
+        // Every step can be explained, and the engine agrees with the broker.
+        assert.ok(play.steps.every((s) => s.trace !== null), 'a step has no trace');
+        assert.deepEqual(play.steps.map((s) => s.prediction_mismatch), play.steps.map(() => false));
+      }
     });
   }
 }
@@ -40,7 +46,8 @@ describe('scenario replay', () => {
     let broker: RabbitMqBroker;
     before(async function () {
       connection = await requireRabbit(this);
-      broker = new RabbitMqBroker(connection);
+      // The engine predicts beside the broker, as on the server: its traces explain the page.
+      broker = new RabbitMqBroker(connection, { predict: run });
     });
     replayAll('RabbitMQ', () => ({ broker, connection }));
 

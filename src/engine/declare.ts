@@ -127,7 +127,7 @@ export function decideBind(state: DeclaredState, def: BindingDef): BindingDecisi
   if (invalid) return { error: invalid };
   const bindingKey = def.routing_key ?? '';
   const identity = bindingIdentity(source, destinationType, destination, bindingKey, args);
-  const existing = exchange.bindings.find((b) => b.identity === identity);
+  const existing = exchange.bindingsById.get(identity);
   if (existing) return { binding: existing, exists: true };
   return {
     binding: { source, destination, destinationType, bindingKey, arguments: args, identity, ...exchange.type.compile(bindingKey, args) },

@@ -30,8 +30,14 @@ export interface ExchangeState {
   readonly arguments: FieldTable;
   /** The `alternate-exchange` argument (a string; it need not exist). */
   readonly alternateExchange: string | undefined;
-  /** Bindings with this exchange as source, in the order they were made. */
+  /**
+   * Bindings with this exchange as source, in the order they were made.
+   * A binding's destination always exists: deleting a queue or an exchange
+   * deletes its bindings (§2), so routing needs no existence check.
+   */
   readonly bindings: Binding[];
+  /** The same bindings by identity (re-binding the same binding is a no-op). */
+  readonly bindingsById: Map<string, Binding>;
   readonly index: BindingIndex;
 }
 
@@ -56,7 +62,55 @@ export interface TracedRoute extends RouteResult {
 /** The fast path: which queues get the message (no trace). */
 export function routeOnly(topology: Topology, exchange: ExchangeState, message: RoutableMessage): string[] {
   if (exchange.name === '') return routeDefault(topology, message).queues;
-  return walk(topology, exchange, message, null, 'publish').queues;
+  // The same walk as `walk` below, written lean: no closures, no trace, and
+  // sets only once the lists get long (most routes reach a few queues).
+  const queues = new SmallSet();
+  const seen = new SmallSet();
+  seen.add(exchange.name);
+  const work: ExchangeState[] = [exchange];
+  const matched: Binding[] = [];
+  for (let w = 0; w < work.length; w++) {
+    const x = work[w]!;
+    matched.length = 0;
+    x.index.collect(message, matched);
+    let next: string | undefined;
+    for (let m = 0; m < matched.length; m++) {
+      const binding = matched[m]!;
+      if (binding.destinationType === 'queue') {
+        queues.add(binding.destination);
+        continue;
+      }
+      next = binding.destination;
+      if (seen.add(next)) {
+        const target = topology.exchange(next);
+        if (target) work.push(target);
+      }
+    }
+    // §11: the AE only when the bindings gave no destination at all.
+    if (matched.length === 0 && (next = x.alternateExchange) !== undefined && seen.add(next)) {
+      const target = topology.exchange(next);
+      if (target) work.push(target);
+    }
+  }
+  return queues.items;
+}
+
+/** Insertion-ordered unique strings: a plain array while short, with a Set beside it once long. */
+class SmallSet {
+  readonly items: string[] = [];
+  private set: Set<string> | null = null;
+  /** Adds; false if already there. */
+  add(item: string): boolean {
+    if (this.set) {
+      if (this.set.has(item)) return false;
+      this.set.add(item);
+    } else {
+      if (this.items.includes(item)) return false;
+      if (this.items.length === 8) this.set = new Set([...this.items, item]);
+    }
+    this.items.push(item);
+    return true;
+  }
 }
 
 /** The explained path: the same queues, with every decision recorded. */
@@ -124,7 +178,6 @@ function walk(
       destinations++;
       if (binding.destinationType === 'exchange') return follow(binding.destination, 'exchange-binding');
       const queue = binding.destination;
-      if (!topology.hasQueue(queue)) return;
       if (paths) paths.set(queue, (paths.get(queue) ?? 0) + 1);
       if (!reached.has(queue)) {
         reached.add(queue);
@@ -140,7 +193,9 @@ function walk(
       }
       hops!.push(hop);
     } else {
-      exchange.index.collect(message, visit);
+      const matched: Binding[] = [];
+      exchange.index.collect(message, matched);
+      matched.forEach(visit);
     }
 
     // §11: the AE is used only when this exchange's own bindings gave no destination of any kind.

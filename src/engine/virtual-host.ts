@@ -157,6 +157,7 @@ export class VirtualHost implements Topology, DeclaredState {
     if (!decision.exists) {
       const exchange = this.exchanges.get(decision.binding.source)!;
       exchange.bindings.push(decision.binding);
+      exchange.bindingsById.set(decision.binding.identity, decision.binding);
       exchange.index.add(decision.binding);
     }
     return null;
@@ -528,6 +529,7 @@ export class VirtualHost implements Topology, DeclaredState {
       arguments: x.args,
       alternateExchange: typeof ae === 'string' ? ae : undefined,
       bindings: [],
+      bindingsById: new Map(),
       index: x.type.createIndex(),
     });
   }
@@ -545,6 +547,7 @@ export class VirtualHost implements Topology, DeclaredState {
     if (!gone.length) return;
     for (const binding of gone) {
       exchange.index.remove(binding);
+      exchange.bindingsById.delete(binding.identity);
       exchange.bindings.splice(exchange.bindings.indexOf(binding), 1);
     }
     if (exchange.autoDelete && exchange.bindings.length === 0 && this.exchanges.get(exchange.name) === exchange) {
@@ -555,7 +558,8 @@ export class VirtualHost implements Topology, DeclaredState {
 
 /** A message's routing view, as `publish` builds it (RK + CC + BCC, BCC stripped). */
 function routableMessage(routingKey: string, headers?: FieldTable): RoutableMessage {
-  const built = buildMessage(-1, { exchange: '', routing_key: routingKey, properties: headers ? { headers } : {} });
+  if (!headers) return { routingKeys: [routingKey], headers: undefined };
+  const built = buildMessage(-1, { exchange: '', routing_key: routingKey, properties: { headers } });
   if ('error' in built) return { routingKeys: [routingKey], headers };
   return built;
 }

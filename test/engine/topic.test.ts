@@ -24,9 +24,9 @@ const matches = (pattern: string, key: string) => topicMatch(topicWords(pattern)
 function trieMatches(patterns: string[], key: string): Set<string> {
   const trie = new TopicTrie();
   patterns.forEach((p, i) => trie.add(binding(p, `q${i}`)));
-  const hit = new Set<string>();
-  trie.collect({ routingKeys: [key], headers: undefined }, (b) => hit.add(patterns[Number(b.destination.slice(1))]!));
-  return hit;
+  const out: Binding[] = [];
+  trie.collect({ routingKeys: [key], headers: undefined }, out);
+  return new Set(out.map((b) => patterns[Number(b.destination.slice(1))]!));
 }
 
 describe('topic exchange', () => {
@@ -205,8 +205,9 @@ describe('topic exchange', () => {
           const bindings = patterns.map((p, i) => binding(p, `q${i}`));
           bindings.forEach((b) => trie.add(b));
           const kept = bindings.filter((b, i) => (drop[i] ? (trie.remove(b), false) : true));
-          const hit = new Set<string>();
-          trie.collect({ routingKeys: [rk], headers: undefined }, (b) => hit.add(b.destination));
+          const out: Binding[] = [];
+          trie.collect({ routingKeys: [rk], headers: undefined }, out);
+          const hit = new Set(out.map((b) => b.destination));
           const expected = kept.filter((b) => matches(b.bindingKey, rk)).map((b) => b.destination);
           assert.deepEqual([...hit].sort(), expected.sort());
         }),

@@ -32,11 +32,11 @@ class DirectIndex implements BindingIndex {
     if (list?.length) this.byKey.set(binding.bindingKey, list);
     else this.byKey.delete(binding.bindingKey);
   }
-  collect(message: RoutableMessage, out: (binding: Binding) => void): void {
+  collect(message: RoutableMessage, out: Binding[]): void {
     const keys = message.routingKeys;
     for (let i = 0; i < keys.length; i++) {
       const list = this.byKey.get(keys[i]!);
-      if (list) for (let j = 0; j < list.length; j++) out(list[j]!);
+      if (list) for (let j = 0; j < list.length; j++) out.push(list[j]!);
     }
   }
 }

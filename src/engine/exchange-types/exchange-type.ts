@@ -36,8 +36,8 @@ export interface Explanation {
 export interface BindingIndex {
   add(binding: Binding): void;
   remove(binding: Binding): void;
-  /** Calls `out` for each matching binding (possibly more than once for one binding). */
-  collect(message: RoutableMessage, out: (binding: Binding) => void): void;
+  /** Appends every matching binding to `out` (a binding may appear more than once). */
+  collect(message: RoutableMessage, out: Binding[]): void;
 }
 
 export interface ExchangeTypeModule {
@@ -61,7 +61,7 @@ export class ListIndex implements BindingIndex {
   remove(binding: Binding): void {
     this.bindings = this.bindings.filter((b) => b !== binding);
   }
-  collect(message: RoutableMessage, out: (binding: Binding) => void): void {
-    for (const binding of this.bindings) if (this.matches(binding, message)) out(binding);
+  collect(message: RoutableMessage, out: Binding[]): void {
+    for (const binding of this.bindings) if (this.matches(binding, message)) out.push(binding);
   }
 }

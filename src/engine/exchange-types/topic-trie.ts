@@ -48,9 +48,18 @@ export class TopicTrie implements BindingIndex {
     }
   }
 
-  collect(message: RoutableMessage, out: (binding: Binding) => void): void {
-    for (const rk of message.routingKeys) new TrieWalk(topicWords(rk), out).match(this.root, 0);
+  collect(message: RoutableMessage, out: Binding[]): void {
+    const keys = message.routingKeys;
+    for (let k = 0; k < keys.length; k++) {
+      const rk = keys[k]!;
+      // "" has zero words (§7).
+      this.walk.reset(rk === '' ? [] : rk.split('.'), out);
+      this.walk.match(this.root, 0, 0);
+    }
   }
+
+  /** One walker, reused: routing is synchronous and never re-enters the trie. */
+  private readonly walk = new TrieWalk();
 
   private child(node: TrieNode, word: string, create: boolean): TrieNode | null {
     if (word === '*') return node.star ?? (create ? (node.star = new TrieNode(this.nextId++)) : null);
@@ -61,32 +70,41 @@ export class TopicTrie implements BindingIndex {
   }
 }
 
-/** One routing key's walk through the trie. */
+/** One routing key's walk through the trie (trie_match/4). */
 class TrieWalk {
-  /** (node, word index) pairs already walked; only `#` edges can lead to one twice. */
+  private words: readonly string[] = [];
+  private out: Binding[] = [];
+  /**
+   * (node, word index) pairs already walked. A node is reached at several
+   * word indices only through `#` edges, and twice at the same index only
+   * when two `#` edges lie on its path: only then is the set needed.
+   */
   private visited: Set<number> | null = null;
-  constructor(
-    private readonly words: readonly string[],
-    private readonly out: (binding: Binding) => void,
-  ) {}
 
-  match(node: TrieNode, i: number): void {
-    if (this.visited) {
-      const state = node.id * (this.words.length + 1) + i;
-      if (this.visited.has(state)) return;
+  reset(words: readonly string[], out: Binding[]): void {
+    this.words = words;
+    this.out = out;
+    this.visited = null;
+  }
+
+  /** `hashes`: how many `#` edges lead from the root to `node`. */
+  match(node: TrieNode, i: number, hashes: number): void {
+    const words = this.words;
+    if (hashes >= 2) {
+      const state = node.id * (words.length + 1) + i;
+      if ((this.visited ??= new Set()).has(state)) return;
       this.visited.add(state);
     }
-    if (i === this.words.length) {
-      for (let b = 0; b < node.bindings.length; b++) this.out(node.bindings[b]!);
+    if (i === words.length) {
+      const bindings = node.bindings;
+      for (let b = 0; b < bindings.length; b++) this.out.push(bindings[b]!);
     } else {
-      const literal = node.children.get(this.words[i]!);
-      if (literal) this.match(literal, i + 1);
-      if (node.star) this.match(node.star, i + 1);
+      const literal = node.children.get(words[i]!);
+      if (literal) this.match(literal, i + 1, hashes);
+      if (node.star) this.match(node.star, i + 1, hashes);
     }
     // A `#` edge consumes zero or more words, also at the end of the key.
-    if (node.hash) {
-      this.visited ??= new Set();
-      for (let j = i; j <= this.words.length; j++) this.match(node.hash, j);
-    }
+    const hash = node.hash;
+    if (hash) for (let j = i; j <= words.length; j++) this.match(hash, j, hashes + 1);
   }
 }

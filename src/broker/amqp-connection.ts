@@ -87,7 +87,10 @@ export class AmqpConnection extends EventEmitter {
   }
 
   private async connectOnce(timeoutMs: number): Promise<void> {
-    const socketOptions = { timeout: timeoutMs, ...this.options.socketOptions };
+    // noDelay: amqplib leaves Nagle on, and a publish (method, header, body
+    // frames) then waits for the delayed ACK of the previous write — measured
+    // +30 ms per run of one-at-a-time publishes, +40 ms to reopen channels.
+    const socketOptions = { timeout: timeoutMs, noDelay: true, ...this.options.socketOptions };
     let model: ChannelModel;
     try {
       model = await amqp.connect(this.url, {

@@ -4,6 +4,7 @@
 // prediction and its traces.
 import type { Broker, BrokerStatus } from './broker.js';
 import { type AmqpConnection, BrokerUnavailableError } from './amqp-connection.js';
+import { run } from '../engine/run.js';
 import type { RunOutcome, RunRequest } from '../engine/types.js';
 import { ChannelPool } from './rabbitmq/channel-pool.js';
 import { deleteCreated } from './rabbitmq/cleanup.js';
@@ -21,9 +22,8 @@ export interface RabbitMqBrokerOptions {
   predict?: Predictor;
 }
 
-// TODO(engine): predict with `run` from src/engine/run.ts once it lands;
-// until then no prediction is made and prediction_mismatch is null.
-const noPrediction: Predictor = () => null;
+/** The engine's outcome for the same request, with its traces. */
+const enginePrediction: Predictor = (request) => run(request);
 
 export class RabbitMqBroker implements Broker {
   readonly kind = 'rabbitmq' as const;
@@ -37,7 +37,7 @@ export class RabbitMqBroker implements Broker {
     options: RabbitMqBrokerOptions = {},
   ) {
     this.pool = new ChannelPool(connection);
-    this.predict = options.predict ?? noPrediction;
+    this.predict = options.predict ?? enginePrediction;
     connection.on('connected', () => {
       deleteCreated(this.pool, this.leftovers).catch(() => {});
     });

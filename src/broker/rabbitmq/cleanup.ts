@@ -1,39 +1,31 @@
 // Deletes everything a run created — also when it failed midway — so the
 // shared broker keeps nothing of it (checked by test/leftovers.test.ts).
 import type { ChannelPool } from './channel-pool.js';
-import { amqpRefusal } from './amqp-failure.js';
+import { onChannels } from './parallel.js';
 import type { Created } from './setup.js';
 
 /**
- * Queues first (that removes their bindings), then exchanges. Deleting a
- * queue or exchange that is already gone is not an error (delete-ok, §9).
- * Throws only when the connection is lost; the caller keeps the names then.
+ * Exchanges first, ONE AT A TIME: deleting two exchanges linked by a binding
+ * concurrently crashes RabbitMQ 3.10's channel (rabbit_exchange:callback/4
+ * function_clause on the source it no longer finds) and with it the whole
+ * connection (541 INTERNAL_ERROR) — seen here with the differential test.
+ * That removes every binding, so the queues can then go side by side
+ * (nothing else is bound to them, no auto-delete exchange can fire).
+ * Deleting what is already gone is not an error (delete-ok, §9). Throws only
+ * when the connection is lost; what is still in `created` is left to delete.
  */
 export async function deleteCreated(pool: ChannelPool, created: Created): Promise<void> {
-  if (created.queues.size === 0 && created.exchanges.size === 0) return;
-  let tracked = await pool.plain();
-  try {
-    for (const queue of [...created.queues]) {
-      try {
-        await tracked.channel.deleteQueue(queue);
-        created.queues.delete(queue);
-      } catch (err) {
-        if (!amqpRefusal(err)) throw err;
-        pool.release(tracked);
-        tracked = await pool.plain();
-      }
-    }
-    for (const exchange of [...created.exchanges]) {
-      try {
-        await tracked.channel.deleteExchange(exchange);
-        created.exchanges.delete(exchange);
-      } catch (err) {
-        if (!amqpRefusal(err)) throw err;
-        pool.release(tracked);
-        tracked = await pool.plain();
-      }
-    }
-  } finally {
-    pool.release(tracked);
-  }
+  await onChannels(
+    pool,
+    [...created.exchanges],
+    async (channel, exchange) => {
+      await channel.deleteExchange(exchange);
+      created.exchanges.delete(exchange);
+    },
+    1,
+  );
+  await onChannels(pool, [...created.queues], async (channel, queue) => {
+    await channel.deleteQueue(queue);
+    created.queues.delete(queue);
+  });
 }

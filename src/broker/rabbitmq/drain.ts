@@ -1,7 +1,7 @@
 // Reads back what every queue of the run holds, in queue order (basic.get,
 // no ack), once the broker has finished moving messages.
 import type { ChannelPool } from './channel-pool.js';
-import { amqpRefusal } from './amqp-failure.js';
+import { onChannels } from './parallel.js';
 import type { MessageTagger } from './message-tag.js';
 import type { RunQueue } from './setup.js';
 
@@ -34,29 +34,19 @@ async function depths(channel: import('amqplib').Channel, queues: RunQueue[]): P
 
 /** Declared name → indices of the messages it holds, in the order basic.get gives them. */
 export async function drainQueues(pool: ChannelPool, queues: RunQueue[], tagger: MessageTagger): Promise<Record<string, number[]>> {
-  const out: Record<string, number[]> = {};
-  let tracked = await pool.plain();
-  try {
-    for (const q of queues) {
-      const indices: number[] = [];
-      out[q.declared] = indices;
-      try {
-        for (;;) {
-          const msg = await tracked.channel.get(q.real, { noAck: true });
-          if (msg === false) break;
-          const index = tagger.identify(msg.properties as unknown as Record<string, unknown>, msg.content);
-          if (index !== null) indices.push(index);
-        }
-      } catch (err) {
-        // A queue type that refuses basic.get (e.g. a stream) closes the
-        // channel: report what was read and carry on with a fresh one.
-        if (!amqpRefusal(err)) throw err;
-        pool.release(tracked);
-        tracked = await pool.plain();
-      }
+  const held = new Map<RunQueue, number[]>(queues.map((q) => [q, []]));
+  // A queue type that refuses basic.get (e.g. a stream) closes the channel:
+  // what was read so far is reported, and the others go on (parallel.ts).
+  await onChannels(pool, queues, async (channel, q) => {
+    const indices = held.get(q)!;
+    for (;;) {
+      const msg = await channel.get(q.real, { noAck: true });
+      if (msg === false) return;
+      const index = tagger.identify(msg.properties as unknown as Record<string, unknown>, msg.content);
+      if (index !== null) indices.push(index);
     }
-  } finally {
-    pool.release(tracked);
-  }
+  });
+  const out: Record<string, number[]> = {};
+  for (const q of queues) out[q.declared] = held.get(q)!;
   return out;
 }

@@ -7,6 +7,7 @@ import { amqpRefusal, localRefusal } from './amqp-failure.js';
 import type { ChannelPool } from './channel-pool.js';
 import { exchangeArguments, queueArguments } from './declare-arguments.js';
 import { Namespace, stripCrLf } from './namespace.js';
+import { onChannels } from './parallel.js';
 import { KNOWN_EXCHANGE_TYPES, PREDECLARED_EXCHANGES } from './predeclared.js';
 
 /** A queue of the run, as the outcome lists it. */
@@ -58,10 +59,10 @@ export async function declareTopology(
   created: Created,
 ): Promise<SetupResult> {
   const result: SetupResult = { error: null, exchanges: new Map(), queues: [] };
+  await declarePrivateCopies(pool, ns, mentioned, created, result);
   const tracked = await pool.plain();
   try {
     const ch = tracked.channel;
-    await declarePrivateCopies(ch, ns, mentioned, created, result);
     await declareExchanges(ch, ns, definitions, created, result);
     const lastQueue = await declareQueues(ch, ns, definitions, created, result);
     await declareBindings(ch, ns, definitions, lastQueue);
@@ -95,15 +96,16 @@ export function mentionedNames(definitions: Definitions, messageExchanges: strin
   return names;
 }
 
-/** Private copies of the predeclared exchanges the run mentions (same type and flags). */
-async function declarePrivateCopies(ch: Channel, ns: Namespace, mentioned: Set<string>, created: Created, result: SetupResult) {
-  for (const [name, x] of PREDECLARED_EXCHANGES) {
-    if (!mentioned.has(name)) continue;
+/** Private copies of the predeclared exchanges the run mentions (same type and flags), side by side. */
+async function declarePrivateCopies(pool: ChannelPool, ns: Namespace, mentioned: Set<string>, created: Created, result: SetupResult) {
+  const copies = [...PREDECLARED_EXCHANGES].filter(([name]) => mentioned.has(name));
+  await onChannels(pool, copies, async (channel, [name, x]) => {
     const real = ns.own(name);
-    await ch.assertExchange(real, x.type, { durable: x.durable, autoDelete: false, internal: x.internal, arguments: {} });
-    created.exchanges.add(real);
+    created.exchanges.add(real); // before the reply: if the connection drops now, it may exist
+    await channel.assertExchange(real, x.type, { durable: x.durable, autoDelete: false, internal: x.internal, arguments: {} });
     result.exchanges.set(real, { internal: x.internal });
-  }
+  });
+  if (result.exchanges.size !== copies.length) throw new Error('a private copy of a predeclared exchange was refused');
 }
 
 async function declareExchanges(ch: Channel, ns: Namespace, definitions: Definitions, created: Created, result: SetupResult) {

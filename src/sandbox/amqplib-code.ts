@@ -27,7 +27,7 @@ export function amqplibCode(topology: Topology, messages: SandboxMessage[] = [])
     'const connection = await amqp.connect(url);',
     // A confirm channel: waitForConfirms below tells when the broker has every message.
     'const channel = await connection.createConfirmChannel();',
-    "channel.on('return', (msg) => console.log(`returned (unroutable): ${msg.fields.routingKey}`));",
+    "channel.on('return', ({ fields }) => console.log(`returned, no queue: exchange ${JSON.stringify(fields.exchange)}, routing key ${JSON.stringify(fields.routingKey)}`));",
     '',
   ];
   if (topology.exchanges.length > 0) lines.push('// Exchanges (amqplib defaults durable to true: every flag is spelled out)');

@@ -93,7 +93,10 @@ export function createLog(list, t) {
     update(id, { state, error, path } = {}) {
       const li = byId.get(id);
       if (!li) return;
-      if (path) setPath(li, path);
+      // The queue is known only from a delivery (our own room message coming
+      // back): the send's answer, which may come later, must not erase it.
+      const queue = li.querySelector('.chat-path').dataset.queue;
+      if (path) setPath(li, { ...path, queue: path.queue ?? queue });
       setState(li, state, error);
     },
   };

@@ -30,12 +30,33 @@ export function saveToken(name, token) {
   write(`token:${name}`, token);
 }
 
-export function lastName() {
-  return read('last-name') ?? '';
+/** The names this browser has taken (it holds their tokens): suggestions for the name field. */
+export function knownNames() {
+  try {
+    return Object.keys(localStorage)
+      .filter((k) => k.startsWith(`${PREFIX}token:`))
+      .map((k) => k.slice(`${PREFIX}token:`.length))
+      .sort();
+  } catch {
+    return [];
+  }
 }
 
-export function saveLastName(name) {
-  write('last-name', name);
+/** The name this tab used (sessionStorage is per tab): a reload rejoins as the same person. */
+export function tabName() {
+  try {
+    return sessionStorage.getItem(`${PREFIX}tab-name`) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export function saveTabName(name) {
+  try {
+    sessionStorage.setItem(`${PREFIX}tab-name`, name);
+  } catch {
+    // not remembered: the user types the name again
+  }
 }
 
 export function loadHistory(name) {

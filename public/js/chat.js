@@ -1,7 +1,7 @@
 // The /chat page: take a name, talk through the broker, show each message's
 // path. Model (store, outbox), live channel and rendering live in their own
 // modules; this one wires them to the page.
-import { appendHistory, lastName, loadHistory, loadToken, saveLastName, saveToken } from './chat-store.js';
+import { appendHistory, knownNames, loadHistory, loadToken, saveTabName, saveToken, tabName } from './chat-store.js';
 import { createLog } from './chat-log.js';
 import { connectLive } from './chat-live.js';
 import { createOutbox } from './chat-outbox.js';
@@ -27,7 +27,14 @@ let me = null;
 let live = null;
 const sent = new Map(); // id → the line as sent, stored once the broker confirms it
 
-joinForm.elements.name.value = lastName();
+joinForm.elements.name.value = tabName();
+root.querySelector('#chat-known-names').replaceChildren(
+  ...knownNames().map((name) => {
+    const option = document.createElement('option');
+    option.value = name;
+    return option;
+  }),
+);
 
 /** POST as JSON; {ok, ...body} | {retry} (broker or server away, rate limited) | {error, path}. */
 async function postJson(url, body, token) {
@@ -82,7 +89,7 @@ async function join(event) {
 function start(participant, token) {
   me = participant;
   saveToken(me.name, token);
-  saveLastName(me.name);
+  saveTabName(me.name);
   joinForm.hidden = true;
   composeForm.hidden = false;
   log.clear();
@@ -184,6 +191,7 @@ function showNaming() {
       return p;
     }),
   );
+  root.querySelector('[data-snippets]').hidden = false;
   root.querySelector('[data-snippet="pika"]').textContent = pikaSnippet(naming, me);
   root.querySelector('[data-snippet="amqplib"]').textContent = amqplibSnippet(naming, me);
 }

@@ -27,6 +27,8 @@ export interface ChatBenchOptions {
   samples?: number;
   amqpUrl?: string;
   quick?: boolean;
+  /** Part of every tab's name ("b<tag>n<i>", inbox "chat.b<tag>n<i>"); random by default. */
+  tag?: string;
 }
 
 const ROOM_SIZE = 10;
@@ -38,7 +40,7 @@ export async function benchChat(options: ChatBenchOptions = {}): Promise<Row[]> 
   if (counts.some((n) => n < 2)) throw new Error('the chat benchmark needs at least 2 tabs (a sender and a receiver)');
   const samples = options.samples ?? (options.quick ? 3 : 200);
   const amqpUrl = options.amqpUrl ?? AMQP_URL;
-  const tag = Math.random().toString(36).slice(2, 7);
+  const tag = options.tag ?? Math.random().toString(36).slice(2, 7);
   const names: string[] = [];
   const tabs: ChatTab[] = [];
   const rows: Row[] = [];

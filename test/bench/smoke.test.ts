@@ -1,0 +1,69 @@
+// Every benchmark function runs on a tiny size, so the benchmarks cannot rot
+// as the code they measure changes. NOTHING here asserts on timings: a
+// benchmark on a shared machine is not a timed test. What is asserted: each
+// benchmark produced its rows with real (finite, positive) figures, its
+// baseline agreed with the engine, and it left nothing on RabbitMQ.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { benchApiRun } from '../../bench/api-run.js';
+import { benchChat } from '../../bench/chat.js';
+import { CHROMIUM } from '../../bench/lib/chromium.js';
+import type { Row } from '../../bench/lib/result.js';
+import { benchPageWeight } from '../../bench/page-weight.js';
+import { benchRouting } from '../../bench/routing.js';
+import { requireRabbit } from '../helpers/rabbitmq.js';
+import { listNames } from '../helpers/rabbitmqctl.js';
+
+function assertMeasured(rows: Row[], count: number): void {
+  assert.equal(rows.length, count, rows.map((r) => `${r.benchmark}: ${r.note ?? ''}`).join('\n'));
+  for (const row of rows) {
+    assert.ok(!row.note?.startsWith('not run'), `${row.benchmark}: ${row.note}`);
+    assert.ok(Number.isFinite(row.figure.value) && row.figure.value > 0, `${row.benchmark}: figure ${row.figure.value}`);
+    assert.ok(row.baseline && Number.isFinite(row.baseline.value) && row.baseline.value > 0, `${row.benchmark}: baseline`);
+  }
+}
+
+/** Queues and exchanges whose name starts with one of the prefixes. */
+async function leftovers(...prefixes: string[]): Promise<string[]> {
+  const names = [...(await listNames('queues')), ...(await listNames('exchanges'))];
+  return names.filter((n) => prefixes.some((p) => n.startsWith(p)));
+}
+
+describe('benchmarks (smoke: tiny sizes, no timing asserted)', function () {
+  this.timeout(60_000);
+
+  it('routing: measures the engine beside the regex baseline, which routes alike', () => {
+    const rows = benchRouting({ quick: true, sizes: [10, 100] });
+    assertMeasured(rows, 4);
+    for (const row of rows) assert.ok(!row.note?.includes('disagree'), row.note);
+  });
+
+  describe('on RabbitMQ', () => {
+    before(async function () {
+      await requireRabbit(this);
+    });
+
+    it('POST /api/run: measures both brokers beside their floors and deletes what the floor declared', async () => {
+      const rows = await benchApiRun({ quick: true });
+      assertMeasured(rows, 4);
+      assert.deepEqual(await leftovers(`bench.${process.pid}.`), []);
+    });
+
+    it('chat: measures delivery and memory with simulated tabs and deletes their inboxes', async () => {
+      const tag = `t${Math.random().toString(36).slice(2, 6)}`;
+      const rows = await benchChat({ clientCounts: [2], samples: 2, tag });
+      // idle RSS, p50, p99, RSS with the tabs
+      assertMeasured(rows, 4);
+      assert.deepEqual(await leftovers(`chat.b${tag}`, `bench.${process.pid}.`), []);
+    });
+  });
+
+  it('page: weighs a scenario page and times its first render in Chromium', async function () {
+    if (!existsSync(CHROMIUM)) {
+      if (process.env.CI === 'true' || process.env.REQUIRE_BROWSER === '1') throw new Error(`Chromium is required but missing at ${CHROMIUM}`);
+      this.skip();
+    }
+    const rows = await benchPageWeight({ quick: true, brokers: ['embedded'] });
+    assertMeasured(rows, 2);
+  });
+});

@@ -39,7 +39,7 @@ export interface ChatApp {
 export async function startChatApp(ctx: Mocha.Context, kind: Kind, options: { inboxExpiresMs?: number } = {}): Promise<ChatApp> {
   const connection = kind === 'rabbitmq' ? await requireRabbit(ctx) : null;
   const service = connection ? new RabbitMqChat(connection, options) : new EmbeddedChat(options);
-  const hub = new ChatHub(service, { secret: randomBytes(32) });
+  const hub = new ChatHub(service, { secret: randomBytes(32), brokerUrl: connection?.redactedUrl ?? null });
   const broker = connection ? new RabbitMqBroker(connection) : new EmbeddedBroker();
   const server = http.createServer(createApp({ broker, chat: hub, rateLimit: { perSecond: 1000, burst: 1000 } }));
   hub.attach(server);

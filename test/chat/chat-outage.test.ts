@@ -66,6 +66,8 @@ describe('chat when the broker drops the connection', function () {
         .send({ id, to: { kind: 'room' }, text: 'during the outage' })
         .expect(503);
       assert.equal(refused.body.error.message, 'The broker is unreachable right now: the message was not sent.');
+      const late = await request(url).post('/api/chat/session').send({ name: uniqueName('Late') }).expect(503);
+      assert.equal(late.body.error.message, 'The broker is unreachable right now: try joining again in a moment.');
 
       await tab.waitForStatus('online', 15_000);
       // The page resends with the same id; it arrives once, on the same socket.

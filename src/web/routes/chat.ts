@@ -48,7 +48,7 @@ export function chatRouter(chat: ChatHub): Router {
   router.post('/api/chat/session', async (req, res) => {
     const t = res.locals.t as Translate;
     const request = parse(claimRequest, req, t);
-    const { participant, token } = await guard(t, () => chat.claim(request));
+    const { participant, token } = await guard(t, () => chat.claim(request), 'chat.error.away-join');
     res.json({ participant, token });
   });
 
@@ -76,12 +76,12 @@ function parse<T>(schema: ZodType<T>, req: Request, t: Translate): T {
 }
 
 /** The chat's refusals, and "the broker is away", as translated HTTP errors. */
-async function guard<T>(t: Translate, fn: () => Promise<T>): Promise<T> {
+async function guard<T>(t: Translate, fn: () => Promise<T>, awayKey = 'chat.error.away'): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     if (err instanceof ChatError) throw new HttpError(err.status, t(err.key, err.params), err.path);
-    if (err instanceof BrokerUnavailableError) throw new HttpError(503, t('chat.error.away'));
+    if (err instanceof BrokerUnavailableError) throw new HttpError(503, t(awayKey));
     throw err;
   }
 }

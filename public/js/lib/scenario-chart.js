@@ -48,30 +48,34 @@ export function createChart(canvas, scenario, t) {
   Chart.defaults.font.size = 18;
   Chart.defaults.color = '#111418';
   const consumers = scenario.kind === 'consumers';
+  // "received so far" differs from "held now" only where messages leave queues
+  // (consumers, max-length, dead-lettering); elsewhere it would repeat the same bars.
+  const showSofar = consumers || scenario.removes;
+  const datasets = [{ key: 'now', label: consumers ? t('chart.nowConsumers') : t('chart.now'), data: [], backgroundColor: '#0a7d32' }];
+  if (showSofar) datasets.push({ key: 'sofar', label: consumers ? t('chart.sofarConsumers') : t('chart.sofar'), data: [], backgroundColor: '#0b57d0' });
+  if (!consumers) datasets.push({ key: 'lost', label: t('chart.lost'), data: [], backgroundColor: '#b3261e' });
   const chart = new Chart(canvas, {
     type: 'bar',
-    data: {
-      labels: [],
-      datasets: [
-        { label: consumers ? t('chart.nowConsumers') : t('chart.now'), data: [], backgroundColor: '#0a7d32' },
-        { label: consumers ? t('chart.sofarConsumers') : t('chart.sofar'), data: [], backgroundColor: '#0b57d0' },
-      ],
-    },
+    data: { labels: [], datasets },
     options: {
       animation: false,
       responsive: true,
       maintainAspectRatio: false,
-      scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+      skipNull: true,
+      scales: { y: { beginAtZero: true, suggestedMax: 3, ticks: { precision: 0 } } },
       plugins: { legend: { position: 'bottom' } },
     },
   });
   return {
     chart,
     update(series) {
-      const extra = series.lost ? [t('chart.discarded'), t('chart.returned')] : [];
-      chart.data.labels = [...series.labels, ...extra];
-      chart.data.datasets[0].data = [...series.now, ...(series.lost ? [null, null] : [])];
-      chart.data.datasets[1].data = [...series.sofar, ...(series.lost ? [series.lost.discarded, series.lost.returned] : [])];
+      const pad = series.lost ? [null, null] : [];
+      chart.data.labels = [...series.labels, ...(series.lost ? [t('chart.discarded'), t('chart.returned')] : [])];
+      for (const ds of chart.data.datasets) {
+        if (ds.key === 'now') ds.data = [...series.now, ...pad];
+        else if (ds.key === 'sofar') ds.data = [...series.sofar, ...pad];
+        else ds.data = [...series.labels.map(() => null), series.lost.discarded, series.lost.returned];
+      }
       chart.update();
     },
   };

@@ -14,6 +14,8 @@ const ROW_GAP = 46;
 const LABEL_LINE = 26;
 const CHAR_W = 11.5; // label font ~20px monospace
 const MIN_COL_GAP = 120;
+const LABEL_GAP = 10;
+const LABEL_MARGIN = 56; // room on each side of a label for the curve to bend
 
 /** A binding's label: the lines shown on its curve. */
 export function bindingLabel(binding, exchangeType) {
@@ -32,6 +34,18 @@ export function bindingLabel(binding, exchangeType) {
 export function formatValue(v) {
   if (typeof v === 'string') return v;
   return JSON.stringify(v);
+}
+
+/** Queue arguments in a few characters: "max 2 · DLX dlx". */
+export function queueArgsText(args) {
+  const short = { 'x-max-length': 'max', 'x-max-length-bytes': 'max bytes', 'x-dead-letter-exchange': 'DLX', 'x-dead-letter-routing-key': 'DLK', 'x-message-ttl': 'ttl', 'x-overflow': '', 'x-expires': 'expires', 'x-max-priority': 'priorities' };
+  return Object.entries(args ?? {})
+    .map(([k, v]) => {
+      const name = k in short ? short[k] : k.replace(/^x-/, '');
+      const value = v === '' ? '""' : formatValue(v);
+      return name ? `${name} ${value}` : value;
+    })
+    .join(' · ');
 }
 
 /** Ids shared by the geometry, the renderer and the tests. */
@@ -63,8 +77,12 @@ export function layout(scenario) {
   add('producer', 'P');
   if (published.has(DEFAULT_EXCHANGE)) add('exchange', DEFAULT_EXCHANGE, { type: 'direct', isDefault: true });
   for (const x of exchanges) add('exchange', x.name, { type: x.type, internal: !!x.internal });
-  for (const q of queues) add('queue', q.name, { args: q.arguments ?? {} });
-  for (const c of scenario.consumers ?? []) add('consumer', c.name, { queue: c.queue });
+  for (const q of queues) {
+    const args = queueArgsText(q.arguments);
+    add('queue', q.name, { args: q.arguments ?? {}, w: Math.max(NODE.queue.w, [...q.name].length * 15 + 30, [...args].length * 8.5 + 30) });
+  }
+  // A consumer box is as wide as its name ("receive.py").
+  for (const c of scenario.consumers ?? []) add('consumer', c.name, { queue: c.queue, w: Math.max(NODE.consumer.w, [...c.name].length * 14 + 32) });
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const has = (kind, name) => byId.has(nodeId(kind, name));
 
@@ -129,7 +147,9 @@ export function publishedExchanges(scenario) {
 /** Longest path from the producer; queues that lead nowhere share the last queue column. */
 function assignColumns(nodes, edges, byId) {
   const col = new Map(nodes.map((n) => [n.id, n.kind === 'producer' ? 0 : 1]));
-  const flow = edges.filter((e) => e.kind !== 'consume');
+  // Alternate and dead-letter edges do not push columns: those exchanges sit
+  // below the others in the same column, and the diagram stays narrow enough to read.
+  const flow = edges.filter((e) => e.kind === 'publish' || e.kind === 'binding');
   // Bellman-Ford style relaxation, bounded: a cycle (A→B→A) cannot loop forever.
   for (let round = 0; round < nodes.length; round++) {
     let changed = false;
@@ -163,7 +183,7 @@ function placeNodes(nodes, edges, byId) {
     colX.set(c, x + w / 2);
     const labels = edges.filter((e) => byId.get(e.from).col === c && e.label.length > 0 && e.kind === 'binding');
     const labelW = Math.max(0, ...labels.map((e) => labelSize(e.label).w));
-    x += w + Math.max(MIN_COL_GAP, labelW + 70);
+    x += w + Math.max(MIN_COL_GAP, labelW + 2 * LABEL_MARGIN);
   }
   // Rows: order by the rows of what feeds a node (fewer crossings), then stack with room for labels.
   const rowOf = new Map();
@@ -178,7 +198,7 @@ function placeNodes(nodes, edges, byId) {
   // Height of a slot: the node, or the labels of the bindings arriving at it.
   const slotH = (n) => {
     const incoming = edges.filter((e) => e.to === n.id && e.kind === 'binding');
-    const labels = incoming.reduce((sum, e) => sum + labelSize(e.label).h + 8, 0);
+    const labels = incoming.filter((e) => e.label.length > 0).reduce((sum, e) => sum + labelSize(e.label).h + LABEL_GAP, 0);
     return Math.max(n.h, labels) + ROW_GAP;
   };
   const colHeight = (c) => nodes.filter((n) => n.col === c).reduce((s, n) => s + slotH(n), 0);
@@ -200,7 +220,12 @@ export function labelSize(lines) {
   return { w: longest * CHAR_W + 20, h: lines.length * LABEL_LINE + 10 };
 }
 
-/** Cubic curves from the right side of a box to the left side of the next; parallel edges fan out. */
+/**
+ * Curves from the right side of a box to the left side of the next. A
+ * labelled binding passes through its label, which sits in the gap between
+ * the two columns; the labels of all bindings arriving at one node are
+ * stacked around that node's height, so they never overlap.
+ */
 function routeEdges(edges, byId) {
   const groups = new Map();
   for (const e of edges) {
@@ -208,60 +233,67 @@ function routeEdges(edges, byId) {
     if (!groups.has(k)) groups.set(k, []);
     groups.get(k).push(e);
   }
-  // Labels of all edges entering a node are stacked beside it, so they never overlap.
   const stacks = new Map();
   for (const e of edges) {
     const a = byId.get(e.from);
     const b = byId.get(e.to);
     const siblings = groups.get(`${e.from}>${e.to}`);
-    const i = siblings.indexOf(e);
-    const spread = (i - (siblings.length - 1) / 2) * 16;
-    const backwards = b.col <= a.col;
+    const spread = (siblings.indexOf(e) - (siblings.length - 1) / 2) * 14;
+    if (b.col <= a.col) {
+      // Pointing back (a dead-letter exchange, or a cycle): leave from the
+      // bottom and arrive from above (or below) so the curve stays clear of the boxes.
+      const down = b.y > a.y;
+      const p0 = { x: a.x, y: a.y + (down ? a.h / 2 : -a.h / 2) };
+      const p3 = { x: b.x, y: b.y + (down ? -b.h / 2 - 4 : b.h / 2 + 4) };
+      const bend = down ? Math.max(40, (p3.y - p0.y) / 2) : -70;
+      setCurve(e, [p0, { x: p0.x, y: p0.y + bend }, { x: p3.x, y: p3.y - (down ? bend : -bend) }, p3]);
+      continue;
+    }
     const p0 = { x: a.x + a.w / 2, y: a.y + spread / 2 };
-    const p3 = { x: b.x - b.w / 2 - 6, y: b.y + spread };
-    if (backwards) {
-      // Dead-letter edges may point to an earlier column: go round below.
-      p0.x = a.x;
-      p0.y = a.y + a.h / 2;
-      p3.x = b.x;
-      p3.y = b.y + b.h / 2 + 6;
-    }
-    const dx = Math.max(60, Math.abs(p3.x - p0.x) / 2);
-    const c1 = backwards ? { x: p0.x, y: p0.y + 90 } : { x: p0.x + dx, y: p0.y };
-    const c2 = backwards ? { x: p3.x, y: p3.y + 90 } : { x: p3.x - dx, y: p3.y };
-    e.points = [p0, c1, c2, p3];
-    e.d = `M${r(p0.x)},${r(p0.y)} C${r(c1.x)},${r(c1.y)} ${r(c2.x)},${r(c2.y)} ${r(p3.x)},${r(p3.y)}`;
+    const p3 = { x: b.x - b.w / 2 - 4, y: b.y + spread };
     if (e.kind === 'binding' && e.label.length > 0) {
-      const size = labelSize(e.label);
-      const stackKey = e.to;
-      const stack = stacks.get(stackKey) ?? [];
-      stack.push({ e, size });
-      stacks.set(stackKey, stack);
+      if (!stacks.has(e.to)) stacks.set(e.to, []);
+      stacks.get(e.to).push({ e, p0, p3, size: labelSize(e.label) });
+      continue;
     }
+    const dx = Math.max(40, (p3.x - p0.x) / 2);
+    setCurve(e, [p0, { x: p0.x + dx, y: p0.y }, { x: p3.x - dx, y: p3.y }, p3]);
   }
-  // Place each node's incoming labels in a column just before it, centred on the node.
   for (const [to, stack] of stacks) {
     const b = byId.get(to);
-    const totalH = stack.reduce((s, x) => s + x.size.h + 8, -8);
+    const totalH = stack.reduce((sum, x) => sum + x.size.h + LABEL_GAP, -LABEL_GAP);
     let y = b.y - totalH / 2;
-    for (const { e, size } of stack) {
-      const at = pointAt(e.points, 0.62);
-      e.labelBox = { x: r(at.x - size.w / 2), y: r(y), w: size.w, h: size.h };
-      // Bend the curve through its label so that the label sits on it.
-      const centre = { x: at.x, y: y + size.h / 2 };
-      const [p0, , , p3] = e.points;
-      const c1 = { x: (p0.x + centre.x) / 2 + 20, y: centre.y };
-      const c2 = { x: (centre.x + p3.x) / 2 - 20, y: centre.y };
-      e.points = [p0, { x: p0.x + (c1.x - p0.x), y: p0.y }, c1, centre, c2, { x: p3.x - (p3.x - c2.x), y: p3.y }, p3];
-      e.d = `M${r(p0.x)},${r(p0.y)} C${r(e.points[1].x)},${r(e.points[1].y)} ${r(c1.x)},${r(c1.y)} ${r(centre.x)},${r(centre.y)} C${r(c2.x)},${r(c2.y)} ${r(e.points[5].x)},${r(e.points[5].y)} ${r(p3.x)},${r(p3.y)}`;
-      y += size.h + 8;
+    for (const { e, p0, p3, size } of stack) {
+      const cx = (p0.x + p3.x) / 2;
+      const cy = y + size.h / 2;
+      e.labelBox = { x: r(cx - size.w / 2), y: r(y), w: size.w, h: size.h };
+      const left = { x: cx - size.w / 2, y: cy };
+      const right = { x: cx + size.w / 2, y: cy };
+      const d1 = Math.max(20, (left.x - p0.x) / 2);
+      const d2 = Math.max(20, (p3.x - right.x) / 2);
+      setCurve(e, [
+        p0, { x: p0.x + d1, y: p0.y }, { x: left.x - d1, y: left.y }, left,
+        { x: left.x + size.w / 3, y: cy }, { x: right.x - size.w / 3, y: cy }, right,
+        { x: right.x + d2, y: right.y }, { x: p3.x - d2, y: p3.y }, p3,
+      ]);
+      y += size.h + LABEL_GAP;
     }
   }
 }
 
+/** points: 1 + 3n points of n cubic segments. */
+function setCurve(e, points) {
+  e.points = points;
+  let d = `M${r(points[0].x)},${r(points[0].y)}`;
+  for (let i = 1; i < points.length; i += 3) {
+    d += ` C${r(points[i].x)},${r(points[i].y)} ${r(points[i + 1].x)},${r(points[i + 1].y)} ${r(points[i + 2].x)},${r(points[i + 2].y)}`;
+  }
+  e.d = d;
+}
+
 const r = (n) => Math.round(n * 10) / 10;
 
-/** A point at t ∈ [0,1] along a path of one or more cubic segments (4 or 7 points). */
+/** A point at t ∈ [0,1] along a path of one or more cubic segments (1 + 3n points). */
 export function pointAt(points, t) {
   const segments = (points.length - 1) / 3;
   const s = Math.min(segments - 1, Math.floor(t * segments));
@@ -389,7 +421,7 @@ export function consumerStepView(lay, scenario, play, k) {
   const view = {
     step: k,
     bindings: Object.fromEntries(lay.edges.filter((e) => e.kind === 'binding').map((e) => [e.id, false])),
-    queues: Object.fromEntries(scenario.definitions.queues.map((q) => [q.name, { hit: false, held: [] }])),
+    queues: Object.fromEntries(scenario.definitions.queues.map((q) => [q.name, { hit: false, held: [], unacked: [] }])),
     consumers: Object.fromEntries((scenario.consumers ?? []).map((c) => [c.name, { hit: false, present: false, unacked: [], prefetch: 0 }])),
     exchanges: {},
     routes: [],
@@ -402,6 +434,9 @@ export function consumerStepView(lay, scenario, play, k) {
   for (const [q, ready] of Object.entries(played.ready)) if (view.queues[q]) view.queues[q].held = ready;
   for (const [c, unacked] of Object.entries(played.unacked)) {
     if (view.consumers[c]) Object.assign(view.consumers[c], { present: true, unacked, prefetch: played.prefetch?.[c] ?? 0 });
+    // Delivered but unacknowledged messages are still held by the broker, in their queue.
+    const q = (scenario.consumers ?? []).find((x) => x.name === c)?.queue;
+    if (q && view.queues[q]) view.queues[q].unacked = [...(view.queues[q].unacked ?? []), ...unacked];
   }
   for (const a of step.actions) {
     if (a.type !== 'publish') continue;

@@ -3,7 +3,7 @@
 // the message along its path. No geometry is computed here beyond reading
 // points off the curves (scenario-geometry.js does the rest).
 import { svg } from './dom.js';
-import { labelSize, pointAt } from './scenario-geometry.js';
+import { labelSize, pointAt, queueArgsText } from './scenario-geometry.js';
 
 const EDGE_MS = 420;
 
@@ -74,7 +74,7 @@ export function createDiagram(root, lay, t) {
     } else if (n.kind === 'queue') {
       g.setAttribute('data-queue', n.name);
       g.setAttribute('data-hit', 'false');
-      const args = Object.entries(n.args).map(([k, v]) => `${k.replace(/^x-/, '')}=${v}`).join(' ');
+      const args = queueArgsText(n.args);
       g.append(
         svg('rect', { x: -n.w / 2, y: -n.h / 2, width: n.w, height: n.h, rx: 6, class: 'queue-box' }),
         svg('text', { x: -n.w / 2 + 12, y: -n.h / 2 + 28, class: 'node-name left' }, n.name),
@@ -85,10 +85,10 @@ export function createDiagram(root, lay, t) {
       g.setAttribute('data-consumer', n.name);
       g.setAttribute('data-hit', 'false');
       g.append(
-        svg('circle', { r: 36 }),
+        svg('rect', { x: -n.w / 2, y: -34, width: n.w, height: 68, rx: 34 }),
         svg('text', { y: 8, class: 'node-name' }, n.name),
         svg('text', { y: 62, class: 'node-caption', 'data-prefetch-label': '' }, ''),
-        svg('g', { class: 'chips', transform: 'translate(44 -14)' }),
+        svg('g', { class: 'chips', transform: `translate(${n.w / 2 + 8} -14)` }),
       );
     }
     nodesLayer.append(g);
@@ -102,7 +102,8 @@ export function createDiagram(root, lay, t) {
 }
 
 function marker(id, cls) {
-  return svg('marker', { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
+  // userSpaceOnUse: the same arrowhead on a thin line and on a highlighted thick one.
+  return svg('marker', { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerUnits: 'userSpaceOnUse', markerWidth: 18, markerHeight: 18, orient: 'auto-start-reverse' },
     svg('path', { d: 'M0,0 L10,5 L0,10 z', class: cls }));
 }
 
@@ -133,13 +134,14 @@ class Diagram {
       if (n.kind === 'queue') {
         const q = view.queues[n.name];
         g.setAttribute('data-hit', String(q.hit));
-        this.drawChips(g.querySelector('.chips'), q.held, chipLabel, 8, 'queue');
+        // Ready messages, then (consumer scenarios) the delivered ones the broker still holds until acked.
+        this.drawChips(g.querySelector('.chips'), [...q.held.map((m) => [m, 'queue']), ...(q.unacked ?? []).map((m) => [m, 'unacked'])], chipLabel, 7);
       } else if (n.kind === 'consumer') {
         const c = view.consumers?.[n.name];
         g.setAttribute('data-hit', String(!!c?.hit));
         g.setAttribute('data-present', String(c ? c.present || view.step === 0 : true));
         g.querySelector('[data-prefetch-label]').textContent = c?.present ? (c.prefetch ? this.t('diagram.prefetch', { n: c.prefetch }) : this.t('diagram.noPrefetch')) : '';
-        this.drawChips(g.querySelector('.chips'), c?.unacked ?? [], chipLabel, 4, 'unacked');
+        this.drawChips(g.querySelector('.chips'), (c?.unacked ?? []).map((m) => [m, 'unacked']), chipLabel, 4);
       } else if (n.kind === 'exchange') {
         g.setAttribute('data-visited', String(!!view.exchanges?.[n.name]?.visited || onRoute.has(`publish:${n.name}`)));
       }
@@ -153,19 +155,23 @@ class Diagram {
     return !!view.exchanges?.[edge.source]?.visited;
   }
 
-  drawChips(group, items, label, max, kind) {
+  /** items: [message, kind] pairs; the last `max` are drawn, the rest counted. */
+  drawChips(group, items, label, max) {
     group.replaceChildren();
     const shown = items.slice(-max);
-    shown.forEach((item, i) => {
-      const text = label(item);
-      const w = Math.max(30, [...text].length * 11 + 14);
-      const x = shown.slice(0, i).reduce((s, it) => s + Math.max(30, [...label(it)].length * 11 + 14) + 4, 0);
+    const width = ([m]) => Math.max(30, [...label(m)].length * 11 + 14);
+    let x = 0;
+    if (items.length > max) {
+      group.append(svg('text', { x: 0, y: 18, class: 'chip-more' }, `+${items.length - max}`));
+      x = 34;
+    }
+    for (const item of shown) {
+      const [m, kind] = item;
+      const text = label(m);
+      const w = width(item);
       group.append(svg('g', { class: `chip chip-${kind}`, transform: `translate(${x} 0)`, 'data-chip': text },
         svg('rect', { width: w, height: 24, rx: 5 }), svg('text', { x: w / 2, y: 18 }, text)));
-    });
-    if (items.length > max) {
-      const x = shown.reduce((s, it) => s + Math.max(30, [...label(it)].length * 11 + 14) + 4, 0);
-      group.append(svg('text', { x, y: 18, class: 'chip-more' }, `+${items.length - max}`));
+      x += w + 4;
     }
   }
 
@@ -180,9 +186,11 @@ class Diagram {
     const first = this.lay.edges.find((e) => e.kind === 'publish' && view.exchanges && view.exchanges[this.lay.byId.get(e.to).name]) ??
       this.lay.edges.find((e) => e.kind === 'publish');
     const anchor = view.status === 'returned' ? producer : this.lay.byId.get(first?.to) ?? producer;
-    const size = labelSize([text]);
-    const x = anchor.x - size.w / 2;
-    const y = anchor.y + anchor.h / 2 + (view.status === 'returned' ? 40 : 14);
+    // The badge's type is larger than a binding label's.
+    const size = { w: [...text].length * 14 + 18, h: labelSize([text]).h };
+    const x = Math.max(4, anchor.x - size.w / 2);
+    // Returned: above the producer (its caption is below). Discarded: under the exchange.
+    const y = view.status === 'returned' ? anchor.y - anchor.h / 2 - size.h - 14 : anchor.y + anchor.h / 2 + 14;
     this.badge.setAttribute('visibility', 'visible');
     this.badge.setAttribute('data-kind', view.status);
     const [rect, label] = this.badge.children;

@@ -37,6 +37,7 @@ export function explainRouting(container, scenario, played, k, t) {
   container.append(resultLine(played, trace, t));
   for (const note of duplicateNotes(trace, t)) container.append(el('p', { class: 'why-note' }, note));
   for (const event of trace.queue_events) {
+    if (event.kind === 'missing-queue' && trace.default_exchange) continue; // already in the lookups above
     const text = queueEventText(event, t);
     if (text) container.append(el('p', { class: `why-event why-event-${event.kind}` }, text));
   }
@@ -141,7 +142,7 @@ function headersTable(detail, check, t) {
     body.append(el('tr', { 'data-result': row.result },
       el('td', {}, el('code', {}, row.key)),
       el('td', {}, row.binding_value === null ? t('why.headers.any') : formatValue(row.binding_value)),
-      el('td', {}, row.present ? formatValue(row.message_value ?? null) : t('why.headers.absent')),
+      el('td', {}, row.present ? formatValue(row.message_value ?? null) : row.result === 'ignored' ? '—' : t('why.headers.absent')),
       el('td', {}, t(`why.headers.${row.result}`))));
   }
   table.append(body);
@@ -155,9 +156,12 @@ function headersTable(detail, check, t) {
 function resultLine(played, trace, t) {
   let text;
   if (played.hit.length > 0) text = t('why.result.routed', { queues: played.hit.join(', ') });
-  else if (played.returned) text = t('why.result.returned');
   else if (trace && trace.routed_to.length > 0) text = t('why.result.dropped');
-  else text = t('why.result.discarded');
+  else {
+    // The default exchange has no bindings: it found no queue of that name.
+    const how = trace?.default_exchange ? 'NoQueue' : '';
+    text = t(played.returned ? `why.result.returned${how}` : `why.result.discarded${how}`);
+  }
   return el('p', { class: 'why-result', 'data-status': played.hit.length ? 'routed' : played.returned ? 'returned' : 'discarded' }, text);
 }
 

@@ -10,13 +10,16 @@
 //     one copy however many paths lead to it.
 //
 // Two ways to call it:
-//   routeOnly(topology, exchange, message) → queue names. The fast path, no
+//   routeOnly(topology, exchange, message) → queue names. THE FAST PATH, no
 //     trace: bindings are found through each exchange's index (a map for
-//     direct, a trie for topic, built at bind time). This is what to benchmark.
+//     direct, a trie for topic, built at bind time). This is what to
+//     benchmark; VirtualHost.routeOnly(exchangeName, routingKey, headers?)
+//     wraps it (no side effect, nothing enqueued).
 //   routeTraced(topology, exchange, message, via) → the same queues plus one
 //     ExchangeHop per exchange evaluated, with every binding considered and why
 //     it matched or not (the readable matchers of ./exchange-types).
-// Both share the walk below, so they cannot disagree about AE or cycles.
+// The two walks are the same loop, one lean and one explained; a property test
+// (test/engine/router.test.ts) checks they reach the same queues.
 import type { Binding, BindingIndex, ExchangeTypeModule, RoutableMessage } from './exchange-types/exchange-type.js';
 import { compareKeys } from './field-values.js';
 import type { BindingCheck, ExchangeHop, FieldTable } from './types.js';
@@ -125,8 +128,7 @@ export function routeTraced(
     return { queues, hops: [], defaultExchange: lookups, paths };
   }
   const hops: ExchangeHop[] = [];
-  const result = walk(topology, exchange, message, hops, via);
-  return { ...result, hops, paths: result.paths! };
+  return { ...walk(topology, exchange, message, hops, via), hops };
 }
 
 /** §4: every key (RK, CC, BCC) is a queue name; sorted, unique; missing queues dropped. */
@@ -144,68 +146,60 @@ interface Visit {
   from?: string;
 }
 
+/** The explained walk: every binding of every exchange reached is checked and recorded. */
 function walk(
   topology: Topology,
   start: ExchangeState,
   message: RoutableMessage,
-  hops: ExchangeHop[] | null,
+  hops: ExchangeHop[],
   via: ExchangeHop['via'],
-): RouteResult & { paths?: Map<string, number> } {
+): RouteResult & { paths: Map<string, number> } {
   const queues: string[] = [];
-  const reached = new Set<string>();
-  const paths = hops ? new Map<string, number>() : undefined;
+  const paths = new Map<string, number>();
   // Exchanges already evaluated or queued for evaluation: marked even when
   // the name does not exist (rabbit_exchange:route1/3).
   const seen = new Set<string>([start.name]);
   const work: Visit[] = [{ exchange: start, via }];
 
-  for (let w = 0; w < work.length; w++) {
-    const { exchange } = work[w]!;
-    const hop: ExchangeHop | null = hops ? { exchange: exchange.name, type: exchange.type.name, via: work[w]!.via, bindings: [] } : null;
-    if (hop && work[w]!.from !== undefined) hop.from = work[w]!.from!;
-    let destinations = 0;
+  for (const visit of work) {
+    const { exchange } = visit;
+    const hop: ExchangeHop = { exchange: exchange.name, type: exchange.type.name, via: visit.via, bindings: [] };
+    if (visit.from !== undefined) hop.from = visit.from;
+    hops.push(hop);
 
     const follow = (name: string, how: ExchangeHop['via']) => {
-      if (seen.has(name)) {
-        if (hop && how === 'exchange-binding') (hop.skipped_exchanges ??= []).includes(name) || hop.skipped_exchanges.push(name);
-        return;
-      }
+      if (seen.has(name)) return false;
       seen.add(name);
       const next = topology.exchange(name);
       if (next) work.push({ exchange: next, via: how, from: exchange.name });
-    };
-    const visit = (binding: Binding) => {
-      destinations++;
-      if (binding.destinationType === 'exchange') return follow(binding.destination, 'exchange-binding');
-      const queue = binding.destination;
-      if (paths) paths.set(queue, (paths.get(queue) ?? 0) + 1);
-      if (!reached.has(queue)) {
-        reached.add(queue);
-        queues.push(queue);
-      }
+      return true;
     };
 
-    if (hop) {
-      for (const binding of exchange.bindings) {
-        const why = exchange.type.explain(binding, message);
-        hop.bindings.push(bindingCheck(binding, why));
-        if (why.matched) visit(binding);
+    let destinations = 0;
+    for (const binding of exchange.bindings) {
+      const why = exchange.type.explain(binding, message);
+      hop.bindings.push(bindingCheck(binding, why));
+      if (!why.matched) continue;
+      destinations++;
+      if (binding.destinationType === 'exchange') {
+        const name = binding.destination;
+        if (!follow(name, 'exchange-binding') && !hop.skipped_exchanges?.includes(name)) (hop.skipped_exchanges ??= []).push(name);
+        continue;
       }
-      hops!.push(hop);
-    } else {
-      const matched: Binding[] = [];
-      exchange.index.collect(message, matched);
-      matched.forEach(visit);
+      const queue = binding.destination;
+      const count = paths.get(queue) ?? 0;
+      paths.set(queue, count + 1);
+      if (count === 0) queues.push(queue);
     }
 
     // §11: the AE is used only when this exchange's own bindings gave no destination of any kind.
     const ae = exchange.alternateExchange;
     if (destinations === 0 && ae !== undefined) {
-      if (hop) hop.alternate_exchange = { name: ae, exists: topology.exchange(ae) !== undefined, already_visited: seen.has(ae) };
+      hop.alternate_exchange = { name: ae, exists: topology.exchange(ae) !== undefined, already_visited: seen.has(ae) };
       follow(ae, 'alternate-exchange');
     }
   }
-  return paths ? { queues, paths } : { queues };
+  return { queues, paths };
 }
 
 function bindingCheck(binding: Binding, why: ReturnType<ExchangeTypeModule['explain']>): BindingCheck {

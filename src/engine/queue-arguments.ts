@@ -21,6 +21,8 @@ export interface QueueSettings {
   /** x-max-priority: a priority queue with levels 0..maxPriority. */
   maxPriority?: number;
   expires?: number;
+  /** x-single-active-consumer: only the earliest registered consumer receives. */
+  singleActiveConsumer?: boolean;
 }
 
 const INTEGER_TYPES = new Set(['byte', 'short', 'signedint', 'long', 'unsignedbyte', 'unsignedshort', 'unsignedint']);
@@ -131,6 +133,7 @@ export function queueSettings(args: FieldTable): QueueSettings {
   set('messageTtl', num('x-message-ttl'));
   if (type === 'classic') set('maxPriority', num('x-max-priority'));
   set('expires', num('x-expires'));
+  if (args['x-single-active-consumer'] === true) settings.singleActiveConsumer = true;
   return settings;
 }
 

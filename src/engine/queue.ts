@@ -62,6 +62,8 @@ export class Queue {
   private ready = 0;
   /** Consumers in round-robin order: the next one to serve is first. */
   private consumers: Consumer[] = [];
+  /** Consumers in the order they registered (for single active consumer). */
+  private registered: Consumer[] = [];
 
   constructor(
     readonly name: string,
@@ -129,11 +131,14 @@ export class Queue {
 
   addConsumer(consumer: Consumer, sink: QueueSink): void {
     this.consumers.push(consumer);
+    this.registered.push(consumer);
     this.serveConsumers(sink);
   }
 
+  /** Call serveConsumers afterwards: with a single active consumer, the next one takes over. */
   removeConsumer(tag: string): void {
     this.consumers = this.consumers.filter((c) => c.tag !== tag);
+    this.registered = this.registered.filter((c) => c.tag !== tag);
   }
 
   /** Delivers ready messages while some consumer has room (run_message_queue). */
@@ -173,7 +178,13 @@ export class Queue {
   }
 
   private nextConsumer(): Consumer | undefined {
-    return this.consumers.find((c) => c.noAck || c.prefetch === 0 || c.unacked < c.prefetch);
+    const hasRoom = (c: Consumer) => c.noAck || c.prefetch === 0 || c.unacked < c.prefetch;
+    if (this.settings.singleActiveConsumer) {
+      // Only the active consumer (the earliest still registered) receives; the others wait their turn.
+      const active = this.registered[0];
+      return active && hasRoom(active) ? active : undefined;
+    }
+    return this.consumers.find(hasRoom);
   }
 
   private handOver(consumer: Consumer, entry: QueueEntry, sink: QueueSink): void {

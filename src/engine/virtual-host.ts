@@ -352,33 +352,38 @@ export class VirtualHost implements Topology, DeclaredState {
   }
 
   /** basic.cancel: no more deliveries; its unacked messages stay unacked (they can still be acked). */
-  cancel(consumerTag: string): Effects | { error: AmqpError } {
-    const consumer = this.consumers.get(consumerTag);
-    if (!consumer || consumer.cancelled) return { events: [], dead_letters: [] };
-    consumer.cancelled = true;
-    const queue = this.queues.get(consumer.queue);
-    queue?.removeConsumer(consumerTag);
-    // An auto-delete queue goes when its last consumer does.
-    if (queue?.autoDelete && queue.consumerCount === 0) this.deleteQueue(queue.name);
-    return { events: [], dead_letters: [] };
+  cancel(consumerTag: string): Effects {
+    const cascade = new Cascade(this, false);
+    this.detach(consumerTag, [], cascade);
+    return cascade.effects();
   }
 
   /**
    * The consumer's channel closes: cancel it and requeue its unacked messages
-   * (back at the head, in their original order, flagged redelivered).
+   * (back at the head, in their original order, flagged redelivered) before
+   * the queue serves its other consumers.
    */
-  closeConsumer(consumerTag: string): Effects | { error: AmqpError } {
+  closeConsumer(consumerTag: string): Effects {
+    const cascade = new Cascade(this, false);
     const consumer = this.consumers.get(consumerTag);
-    if (!consumer) return { events: [], dead_letters: [] };
     const held = [...this.unacked.entries()].filter(([, u]) => u.consumer === consumer);
     for (const [tag] of held) this.unacked.delete(tag);
-    consumer.unacked = 0;
-    const cancelled = this.cancel(consumerTag);
-    if ('error' in cancelled) return cancelled;
-    const cascade = new Cascade(this, false);
-    this.giveBack(held.map(([, u]) => u), true, cascade);
-    cascade.run();
+    if (consumer) consumer.unacked = 0;
+    this.detach(consumerTag, held.map(([, u]) => u), cascade);
     return cascade.effects();
+  }
+
+  private detach(consumerTag: string, requeue: Unacked[], cascade: Cascade): void {
+    const consumer = this.consumers.get(consumerTag);
+    if (!consumer || consumer.cancelled) return;
+    consumer.cancelled = true;
+    const queue = this.queues.get(consumer.queue);
+    queue?.removeConsumer(consumerTag);
+    this.giveBack(requeue, true, cascade);
+    queue?.serveConsumers(cascade);
+    cascade.run();
+    // An auto-delete queue goes when its last consumer does.
+    if (queue?.autoDelete && queue.consumerCount === 0) this.deleteQueue(queue.name);
   }
 
   // --- Inspection and time ---------------------------------------------------

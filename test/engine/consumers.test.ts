@@ -85,7 +85,7 @@ describe('consumers', () => {
     assert.deepEqual(received(vhost, worker), [0, 1]);
     const other = ok(vhost.consume('tasks', { prefetch: 10 })).consumerTag;
     assert.deepEqual(received(vhost, other), [2]);
-    const effects = ok<Effects>(vhost.closeConsumer(worker));
+    const effects = vhost.closeConsumer(worker);
     assert.deepEqual(eventsOf(effects.events, 'delivered'), ['tasks:0', 'tasks:1']);
     const redelivered = vhost.consumer(other)!.delivered.slice(1);
     assert.deepEqual(redelivered.map((d) => [d.message, d.redelivered]), [[0, true], [1, true]]);
@@ -95,7 +95,7 @@ describe('consumers', () => {
     const vhost = tasks();
     const tag = ok(vhost.consume('tasks', { prefetch: 1 })).consumerTag;
     send(vhost, 2);
-    ok(vhost.cancel(tag));
+    vhost.cancel(tag);
     const held = vhost.consumer(tag)!.unacked[0]!;
     assert.deepEqual(vhost.peek('tasks'), [1], 'no more deliveries after cancel');
     ok(vhost.ack(held.delivery_tag));
@@ -110,6 +110,25 @@ describe('consumers', () => {
     assert.deepEqual([received(vhost, tag), vhost.peek('tasks')], [[0], [1]]);
     ok(vhost.nack(vhost.consumer(tag)!.unacked[0]!.delivery_tag));
     assert.deepEqual(vhost.drain('dead'), [0]);
+  });
+
+  it('with x-single-active-consumer, deliver only to the first consumer, then to the next when it leaves', () => {
+    const vhost = tasks({ 'x-single-active-consumer': true });
+    const first = ok(vhost.consume('tasks', { noAck: true })).consumerTag;
+    const second = ok(vhost.consume('tasks', { noAck: true })).consumerTag;
+    send(vhost, 2);
+    vhost.cancel(first);
+    send(vhost, 1);
+    assert.deepEqual([received(vhost, first), received(vhost, second)], [[0, 1], [2]]);
+  });
+
+  it('give a closed consumer’s messages back before the ones already waiting', () => {
+    const vhost = tasks();
+    const worker = ok(vhost.consume('tasks', { prefetch: 2 })).consumerTag;
+    send(vhost, 3);
+    assert.deepEqual([received(vhost, worker), vhost.peek('tasks')], [[0, 1], [2]]);
+    vhost.closeConsumer(worker);
+    assert.deepEqual(vhost.peek('tasks'), [0, 1, 2]);
   });
 
   it('answer 406 for an unknown delivery tag', () => {

@@ -27,7 +27,8 @@ export async function playConsumersOnRabbitMq(
   scenario: ConsumerScenario,
   options: { prefix?: string } = {},
 ): Promise<ConsumerPlay> {
-  const prefix = options.prefix ?? `xts.${randomBytes(9).toString('base64url')}.`;
+  // The same shape as the RabbitMQ broker's namespaces ("xtp.<random>."), so the leftovers check covers it too.
+  const prefix = options.prefix ?? `xtp.${randomBytes(12).toString('base64url')}.`;
   const real = (queue: string) => prefix + queue;
   const play: ConsumerPlay = { kind: 'consumers', scenario: scenario.id, broker: 'rabbitmq', error: null, steps: [] };
   const order = publishOrder(scenario.steps);

@@ -56,7 +56,7 @@ function assertOutput(stdout: string, expected: string[][]): void {
 describe('the code snippets of the scenario pages', function () {
   this.timeout(60_000);
   const scenarios = loadScenarios();
-  const base = `snippet-${process.pid}-${Date.now()}.`;
+  const base = `xtp.snippet-${process.pid}-${Date.now()}.`;
   // Per language and scenario: the amqplib programs run side by side, and two scenarios both have a queue "tasks".
   const prefixOf = (lang: 'py' | 'ts', s: Scenario) => `${base}${lang}.${s.id}.`;
   let connection: AmqpConnection;

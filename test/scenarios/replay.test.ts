@@ -54,7 +54,7 @@ describe('scenario replay', () => {
     it('deletes every queue a consumer scenario declared', async () => {
       const scenario = scenarios.find((s) => s.kind === 'consumers')!;
       assert.equal(scenario.kind, 'consumers');
-      const prefix = `xts.test-${Date.now()}.`;
+      const prefix = `xtp.scenario-test-${Date.now()}.`;
       const play = await playConsumersOnRabbitMq(connection, scenario, { prefix });
       assert.equal(play.error, null);
       for (const q of scenario.definitions.queues) {

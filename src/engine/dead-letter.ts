@@ -2,13 +2,22 @@
 // message that a queue hands to its dead-letter exchange, and the cycle rule
 // that keeps automatic dead-lettering from looping.
 //
+// What happens to a message that leaves a queue (maxlen, expired, rejected):
+//   - no DLX on the queue → dropped;
+//   - the DLX is looked up now, at dead-letter time; missing → dropped;
+//   - otherwise the copy below is routed from the DLX like a publish (AEs and
+//     exchange bindings apply) but never mandatory, and target queues that
+//     would close an automatic cycle are left out.
+//
 // The copy:
 //   - routing keys: [x-dead-letter-routing-key] if the queue has one (and the
 //     CC header is then removed), otherwise the original keys: RK + CC + BCC;
 //   - exchange: the DLX; the expiration property is removed;
 //   - headers: an x-death entry for (queue, reason) is added or counted up,
 //     most recent first, and on the first death x-first-death-* are set.
-import type { StoredMessage } from './queue.js';
+import type { Cascade } from './cascade.js';
+import type { Queue, StoredMessage } from './queue.js';
+import { routeOnly, routeTraced } from './router.js';
 import type { DeathReason, FieldTable, FieldValue } from './types.js';
 
 export type { DeathReason } from './types.js';
@@ -105,4 +114,31 @@ export function withoutCycles(reason: DeathReason, copy: StoredMessage, targets:
   const cycles: string[] = [];
   for (const target of targets) (isCycle(target, copy.headers) ? cycles : kept).push(target);
   return { kept, cycles };
+}
+
+/** rabbit_dead_letter:publish/5, reporting each step to the cascade. */
+export function deadLetter(cascade: Cascade, queue: Queue, message: StoredMessage, reason: DeathReason): void {
+  const host = cascade.host;
+  const dlxName = queue.settings.deadLetterExchange;
+  const base = { queue: queue.name, message: message.index };
+  if (dlxName === undefined) return cascade.event({ kind: 'dropped', ...base, reason });
+  const dlx = host.exchange(dlxName);
+  if (!dlx) return cascade.event({ kind: 'dead-letter-dropped', ...base, why: 'missing-exchange' });
+  const copy = deadLetterCopy(message, reason, queue.name, dlxName, queue.settings.deadLetterRoutingKey, host.now);
+  const routed = cascade.trace ? routeTraced(host, dlx, copy, 'dead-letter') : { queues: routeOnly(host, dlx, copy), hops: [] };
+  const { kept, cycles } = withoutCycles(reason, copy, routed.queues);
+  const routingKeys = [...copy.routingKeys];
+  cascade.event({ kind: 'dead-lettered', ...base, reason, dead_letter_exchange: dlxName, routing_keys: routingKeys });
+  for (const target of cycles) cascade.event({ kind: 'dead-letter-dropped', ...base, why: 'cycle', target_queue: target });
+  if (routed.queues.length === 0) cascade.event({ kind: 'dead-letter-dropped', ...base, why: 'unroutable' });
+  cascade.deadLetters.push({
+    from_queue: queue.name,
+    message: message.index,
+    reason,
+    dead_letter_exchange: dlxName,
+    routing_keys: routingKeys,
+    hops: routed.hops,
+    queues: kept,
+  });
+  cascade.enqueue(copy, kept);
 }

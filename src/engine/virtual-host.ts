@@ -8,19 +8,19 @@
 //   vhost.bind({ source: 'logs', destination: 'q' });
 //   const trace = vhost.publish({ exchange: 'logs', routing_key: '', payload: 'hi' });
 //   vhost.get('q');                                           // → { delivery } (basic.get)
+//   vhost.consume('q', { prefetch: 1 }); vhost.ack(tag); vhost.nack(tag, { requeue: false });
 //
-// Ordering rule (what the recorded broker shows): a publish first delivers to
-// all its target queues; the dead-letters those enqueues produce are routed
-// afterwards, in the order they happened, and so on (a FIFO of deliveries).
-import { deadLetterCopy, withoutCycles, type DeathReason } from './dead-letter.js';
+// What one operation sets off in the queues (deliveries, drops,
+// dead-letters) runs through a Cascade (./cascade.ts), in the order the
+// recorded broker shows.
+import { Cascade, type CascadeHost } from './cascade.js';
 import { decideBind, decideExchangeDeclare, decideQueueDeclare, stripCrLf, type DeclaredState } from './declare.js';
 import { amqpError, DEFAULT_VHOST, defaultExchangeRefused, notFound, resourceName } from './errors.js';
 import { EXCHANGE_TYPES } from './exchange-types/index.js';
 import type { RoutableMessage } from './exchange-types/exchange-type.js';
-import { compareKeys } from './field-values.js';
 import { buildMessage } from './message.js';
 import { queueSettings } from './queue-arguments.js';
-import { Queue, type Consumer, type QueueEntry, type QueueSink, type StoredMessage } from './queue.js';
+import { Queue, type Consumer, type QueueEntry } from './queue.js';
 import { routeOnly, routeTraced, type ExchangeState, type Topology } from './router.js';
 import type {
   AmqpError,
@@ -91,7 +91,7 @@ const PREDECLARED: [string, ExchangeType, boolean][] = [
   ['amq.rabbitmq.trace', 'topic', true],
 ];
 
-export class VirtualHost implements Topology, DeclaredState {
+export class VirtualHost implements Topology, DeclaredState, CascadeHost {
   readonly exchanges = new Map<string, ExchangeState>();
   readonly queues = new Map<string, Queue>();
   /** Virtual time in ms: TTLs count on it; it moves only with advanceClock(). */
@@ -437,39 +437,6 @@ export class VirtualHost implements Topology, DeclaredState {
     });
   }
 
-  /** @internal Called by Cascade: a message leaves a queue by maxlen, expiry or rejection. */
-  deadLetter(cascade: Cascade, queue: Queue, message: StoredMessage, reason: DeathReason): void {
-    const dlxName = queue.settings.deadLetterExchange;
-    const base = { queue: queue.name, message: message.index };
-    if (dlxName === undefined) return cascade.event({ kind: 'dropped', ...base, reason });
-    // The DLX is resolved now, at dead-letter time; a missing one drops the message silently.
-    const dlx = this.exchanges.get(dlxName);
-    if (!dlx) return cascade.event({ kind: 'dead-letter-dropped', ...base, why: 'missing-exchange' });
-    const copy = deadLetterCopy(message, reason, queue.name, dlxName, queue.settings.deadLetterRoutingKey, this.clock);
-    // Routed like a publish (AEs and exchange bindings apply), never mandatory.
-    const routed = cascade.trace ? routeTraced(this, dlx, copy, 'dead-letter') : { queues: routeOnly(this, dlx, copy), hops: [] };
-    const { kept, cycles } = withoutCycles(reason, copy, routed.queues);
-    cascade.event({
-      kind: 'dead-lettered',
-      ...base,
-      reason,
-      dead_letter_exchange: dlxName,
-      routing_keys: [...copy.routingKeys],
-    });
-    for (const target of cycles) cascade.event({ kind: 'dead-letter-dropped', ...base, why: 'cycle', target_queue: target });
-    if (routed.queues.length === 0) cascade.event({ kind: 'dead-letter-dropped', ...base, why: 'unroutable' });
-    cascade.deadLetters.push({
-      from_queue: queue.name,
-      message: message.index,
-      reason,
-      dead_letter_exchange: dlxName,
-      routing_keys: [...copy.routingKeys],
-      hops: routed.hops,
-      queues: kept,
-    });
-    cascade.enqueue(copy, kept);
-  }
-
   private makeDelivery(queue: Queue, entry: QueueEntry, consumerTag: string | null): Delivery {
     const m = entry.message;
     return {
@@ -567,52 +534,4 @@ function routableMessage(routingKey: string, headers?: FieldTable): RoutableMess
   const built = buildMessage(-1, { exchange: '', routing_key: routingKey, properties: { headers } });
   if ('error' in built) return { routingKeys: [routingKey], headers };
   return built;
-}
-
-/**
- * The deliveries one operation causes, processed first-in first-out: a
- * publish's own copies, then the dead-letters they caused, and so on.
- */
-class Cascade implements QueueSink {
-  readonly events: QueueEvent[] = [];
-  readonly deadLetters: DeadLetterRoute[] = [];
-  private readonly pending: { message: StoredMessage; queues: string[] }[] = [];
-
-  constructor(
-    private readonly host: VirtualHost,
-    readonly trace: boolean,
-  ) {}
-
-  now(): number {
-    return this.host.now;
-  }
-
-  event(event: QueueEvent): void {
-    this.events.push(event);
-  }
-
-  deliver(queue: Queue, consumer: Consumer, entry: QueueEntry): void {
-    this.host.recordDelivery(queue, consumer, entry, this);
-  }
-
-  discard(queue: Queue, message: StoredMessage, reason: DeathReason): void {
-    this.host.deadLetter(this, queue, message, reason);
-  }
-
-  /** Queues receive in name order, as RabbitMQ's sorted destination list does. */
-  enqueue(message: StoredMessage, queues: string[]): void {
-    if (queues.length) this.pending.push({ message, queues: [...queues].sort(compareKeys) });
-  }
-
-  run(): void {
-    for (let i = 0; i < this.pending.length; i++) {
-      const { message, queues } = this.pending[i]!;
-      for (const name of queues) this.host.queues.get(name)?.accept(message, this);
-    }
-    this.pending.length = 0;
-  }
-
-  effects(): Effects {
-    return { events: this.events, dead_letters: this.deadLetters };
-  }
 }

@@ -21,6 +21,8 @@ import { normalizeState, parseWith, sandboxStateShape } from '../../sandbox/sand
 import { saveAsScenario } from '../../sandbox/save-scenario.js';
 import { decodeShareLink, encodeShareLink } from '../../sandbox/share-link.js';
 import '../i18n/sandbox.js';
+// The diagram and the why panel are the scenario pages' own modules, with their words.
+import '../i18n/scenario.js';
 
 const readText = express.text({ type: () => true, limit: MAX_BODY_BYTES });
 
@@ -106,8 +108,8 @@ export function sandboxPageRouter(): Router {
     const lang = res.locals.lang as Lang;
     res.render('sandbox', {
       title: (res.locals.t as (k: string) => string)('sandbox.title'),
-      words: JSON.stringify(wordsWithPrefix(lang, 'sandbox.')),
-      styles: ['/static/css/sandbox.css'],
+      words: JSON.stringify({ ...wordsWithPrefix(lang, 'sandbox.'), ...wordsWithPrefix(lang, 'scenario.js.') }),
+      styles: ['/static/css/scenario.css', '/static/css/sandbox.css'],
       scripts: ['/static/js/sandbox.js'],
     });
   });

@@ -1,0 +1,36 @@
+// The sandbox's calls to the server. Every refusal comes back as
+// {"error": {"message", "path"}}; it is thrown as an Error with that message.
+export async function call(path, body, { text = false } = {}) {
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': text ? 'text/plain; charset=utf-8' : 'application/json', accept: 'application/json' },
+    body: text ? body : JSON.stringify(body),
+  });
+  const answer = await res.json().catch(() => null);
+  if (!res.ok) {
+    const err = new Error(answer?.error?.message ?? `HTTP ${res.status}`);
+    err.path = answer?.error?.path;
+    throw err;
+  }
+  return answer;
+}
+
+export const runSandbox = (state) => call('/api/run', { name: 'sandbox', definitions: state.topology, messages: state.messages });
+export const importFile = (text, vhost) =>
+  call(`/api/sandbox/import${vhost === undefined ? '' : `?vhost=${encodeURIComponent(vhost)}`}`, text, { text: true });
+export const exportState = (state, vhost) => call('/api/sandbox/export', { ...state, vhost });
+export const makeLink = (state) => call('/api/sandbox/link', state);
+export const openLink = (link) => call('/api/sandbox/link/open', { link });
+export const saveScenario = (state, meta) => call('/api/sandbox/scenario', { ...state, ...meta });
+
+/** Offers text as a file download (no server round trip). */
+export function download(filename, text, type = 'application/json') {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

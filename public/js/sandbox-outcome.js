@@ -1,0 +1,137 @@
+// Draws a run's outcome the way the scenario pages do — the same geometry,
+// renderer and "why" panel (lib/scenario-*.js, lib/why-panel.js) — for the
+// message picked in the list. The sandbox is turned into what those modules
+// read: a routing scenario (one step per message) and its play (what each
+// step did, from the run's outcome and the engine's traces).
+import { el } from './lib/dom.js';
+import { layout, routingStepView } from './lib/scenario-geometry.js';
+import { createDiagram } from './lib/scenario-render.js';
+import { explainRouting } from './lib/why-panel.js';
+
+/** Queue arguments that can take a message back out after it arrived (play-routing.ts keeps the same list). */
+const REMOVING_ARGS = ['x-max-length', 'x-max-length-bytes', 'x-message-ttl', 'x-overflow'];
+
+export function asScenario(state) {
+  return { kind: 'routing', definitions: state.topology, consumers: [], steps: state.messages.map((message) => ({ message })) };
+}
+
+/**
+ * One played step per message. `hit`: the queues the message reached — the
+ * engine's trace when there is one, else the queues holding it at the end
+ * (RabbitMQ without a prediction). `holds`: queue contents after that
+ * message; exact by cutting the final contents when no queue can drop.
+ */
+export function asPlay(state, outcome) {
+  const finalHolds = outcome.queues ?? {};
+  const canDrop = state.topology.queues.some((q) => Object.keys(q.arguments ?? {}).some((k) => REMOVING_ARGS.includes(k)));
+  const returned = new Set(outcome.returned ?? []);
+  return {
+    steps: state.messages.map((_, i) => {
+      const trace = outcome.traces?.[i] ?? null;
+      const holds = Object.fromEntries(Object.entries(finalHolds).map(([q, held]) => [q, canDrop ? held : held.filter((n) => n <= i)]));
+      const hit = trace ? trace.routed_to : Object.keys(finalHolds).filter((q) => finalHolds[q].includes(i));
+      return { hit, returned: returned.has(i), holds, trace, prediction_mismatch: (outcome.prediction_mismatch ?? []).length > 0 };
+    }),
+  };
+}
+
+/** A short result per message for the message list: "→ Q1, Q2", "↩ returned", "✗ 404"… */
+export function messageResults(state, outcome, t) {
+  if (!outcome || outcome.setup_error) return [];
+  const play = asPlay(state, outcome);
+  return play.steps.map((s, i) => {
+    const error = outcome.publish_errors?.[String(i)];
+    if (error !== undefined) return `✗ ${error}`;
+    if (s.hit.length > 0) return `→ ${s.hit.join(', ')}`;
+    return s.returned ? '↩' : '✗';
+  });
+}
+
+export class OutcomeView {
+  constructor(root, t, tScenario) {
+    Object.assign(this, { root, t, tScenario });
+    this.svg = root.querySelector('[data-diagram]');
+    this.layoutKey = null;
+  }
+
+  show(state, outcome, selected, { animate = false } = {}) {
+    this.lastState = state;
+    const scenario = asScenario(state);
+    // The drawing depends on the topology and on which exchanges are published to.
+    const key = JSON.stringify([state.topology, [...new Set(state.messages.map((m) => m.exchange))]]);
+    if (key !== this.layoutKey) {
+      this.layoutKey = key;
+      this.lay = layout(scenario);
+      this.diagram = createDiagram(this.svg, this.lay, this.tScenario);
+    }
+    const usable = outcome && !outcome.setup_error ? outcome : null;
+    const play = usable ? asPlay(state, usable) : null;
+    const k = usable && selected !== null && selected < state.messages.length ? selected + 1 : 0;
+    const view = routingStepView(this.lay, scenario, play, k);
+    this.diagram.show(view, { animate, tokenLabel: k > 0 ? `#${k}` : '', chipLabel: (i) => `#${i + 1}` });
+    const why = this.root.querySelector('[data-why]');
+    if (k === 0) why.replaceChildren(el('p', { class: 'why-empty' }, this.t('whyNone')));
+    else explainRouting(why, scenario, play.steps[k - 1], k, this.tScenario);
+    this.showLine(state, usable, k, view);
+    this.showSetupError(outcome);
+    this.showMismatch(usable);
+    this.showHolds(state, usable);
+  }
+
+  showLine(state, outcome, k, view) {
+    const line = this.root.querySelector('[data-outcome]');
+    if (k === 0) {
+      line.dataset.status = 'none';
+      line.textContent = outcome || state.messages.length === 0 ? this.t('outcome.none') : '';
+      return;
+    }
+    const i = k - 1;
+    const m = state.messages[i];
+    const error = outcome.traces?.[i]?.error;
+    const code = outcome.publish_errors?.[String(i)];
+    if (code !== undefined) {
+      line.dataset.status = 'refused';
+      line.textContent = this.t('outcome.refused', { n: k, message: error ? error.message : String(code) });
+      return;
+    }
+    const played = asPlay(state, outcome).steps[i];
+    const key = m.routing_key === '' ? '""' : m.routing_key;
+    line.dataset.status = view.status;
+    line.textContent = played.hit.length > 0
+      ? this.t('outcome.routed', { n: k, key, queues: played.hit.join(', ') })
+      : this.t(played.returned ? 'outcome.returned' : 'outcome.discarded', { n: k, key });
+  }
+
+  showSetupError(outcome) {
+    const box = this.root.querySelector('[data-setup-error]');
+    const err = outcome?.setup_error;
+    box.hidden = !err;
+    box.textContent = err ? this.t('setupError', { what: this.refusedWhat(outcome), message: err.message, code: err.code }) : '';
+  }
+
+  refusedWhat(outcome) {
+    const at = outcome.setup_error_at;
+    if (!at || !this.lastState) return this.t('setupAt.unknown');
+    const entity = this.lastState.topology[`${at.kind}s`]?.[at.index];
+    const name = !entity ? '?' : at.kind === 'binding' ? `${entity.source} → ${entity.destination}` : entity.name;
+    return this.t(`setupAt.${at.kind}`, { n: at.index + 1, name });
+  }
+
+  showMismatch(outcome) {
+    const box = this.root.querySelector('[data-mismatch]');
+    const details = outcome?.prediction_mismatch ?? [];
+    box.hidden = details.length === 0;
+    box.textContent = details.length ? this.t('mismatch', { details: details.join(' · ') }) : '';
+  }
+
+  /** What each queue holds after every message (hook: data-holds-queue, so that data-queue stays the diagram's). */
+  showHolds(state, outcome) {
+    const box = this.root.querySelector('[data-queue-summary]');
+    if (!outcome || state.messages.length === 0) return box.replaceChildren();
+    box.replaceChildren(el('ul', {}, ...state.topology.queues.map((q) => {
+      const held = outcome.queues?.[q.name] ?? [];
+      return el('li', { 'data-holds-queue': q.name, 'data-holds': held.map((i) => i + 1).join(' ') },
+        held.length ? this.t('holds', { queue: q.name, messages: held.map((i) => `#${i + 1}`).join(', ') }) : this.t('holds.empty', { queue: q.name }));
+    })));
+  }
+}

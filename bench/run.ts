@@ -49,6 +49,10 @@ async function main(): Promise<void> {
   const seconds = (Date.now() - started) / 1000;
 
   console.log(`\n${renderTable(rows)}\n`);
+  const busiest = Math.max(machine.loadAverage[0] ?? 0, os.loadavg()[0] ?? 0);
+  if (busiest > machine.cores) {
+    console.log(`note: the machine was busy (load average up to ${busiest.toFixed(1)} on ${machine.cores} cores): other processes shared the CPU, so figures are noisy; ratios, measured side by side, are steadier than absolute figures.`);
+  }
   console.log(`${seconds.toFixed(0)} s (${Object.entries(durations).map(([n, s]) => `${n} ${s.toFixed(0)} s`).join(', ')}); load average now ${loadNow()}`);
 
   const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');

@@ -32,6 +32,9 @@ for (const kind of KINDS) {
       await chat?.close();
     });
 
+    // What depends only on the page (refusals, words) runs once, on the embedded broker.
+    const pageOnly = (title: string, fn: (this: Mocha.Context) => Promise<void>) => kind === 'embedded' && it(title, fn);
+
     async function tab(lang = 'en'): Promise<ChatTab> {
       const t = await openChat(context, chat.url, lang);
       tabs.push(t);
@@ -131,7 +134,7 @@ for (const kind of KINDS) {
       assert.deepEqual([...order].sort((x, y) => x - y), order);
     });
 
-    it('refuses an empty message politely and an overlong one clearly', async () => {
+    pageOnly('refuses an empty message politely and an overlong one clearly', async () => {
       const { otana } = names();
       const a = await tab();
       await joinAs(a, otana);
@@ -143,7 +146,7 @@ for (const kind of KINDS) {
       assert.equal(await a.page.locator('[data-chat-log] > li[data-state=refused]').count(), 1);
     });
 
-    it('refuses a bad or taken name with a clear error next to the form', async () => {
+    pageOnly('refuses a bad or taken name with a clear error next to the form', async () => {
       const { otana } = names();
       const a = await tab();
       await a.page.fill('[name=name]', 'Otana Smith');
@@ -162,7 +165,7 @@ for (const kind of KINDS) {
       }
     });
 
-    it('speaks French: VOUS -- salut', async () => {
+    pageOnly('speaks French: VOUS -- salut', async () => {
       const { otana, mehdi } = names();
       const [a, b] = [await tab('fr'), await tab('fr')];
       await joinAs(a, otana);

@@ -13,7 +13,8 @@ import { MessageTagger } from './rabbitmq/message-tag.js';
 import { Namespace } from './rabbitmq/namespace.js';
 import { predictionMismatches } from './rabbitmq/prediction.js';
 import { publishMessages } from './rabbitmq/publish.js';
-import { type Created, declareTopology, mentionedNames } from './rabbitmq/setup.js';
+import { Created } from './rabbitmq/created.js';
+import { declareTopology, mentionedNames } from './rabbitmq/setup.js';
 
 /** What the engine predicts for a request (null: no prediction available). */
 export type Predictor = (request: RunRequest) => RunOutcome | null | Promise<RunOutcome | null>;
@@ -30,7 +31,7 @@ export class RabbitMqBroker implements Broker {
   private readonly pool: ChannelPool;
   private readonly predict: Predictor;
   /** Names a run could not delete because the connection went away; deleted after reconnecting. */
-  private readonly leftovers: Created = { exchanges: new Set(), queues: new Set() };
+  private readonly leftovers = new Created();
 
   constructor(
     readonly connection: AmqpConnection,
@@ -70,7 +71,7 @@ export class RabbitMqBroker implements Broker {
 
   private async runOnBroker(request: RunRequest): Promise<RunOutcome> {
     const ns = new Namespace();
-    const created: Created = { exchanges: new Set(), queues: new Set() };
+    const created = new Created();
     const definitions = request.definitions ?? {};
     const messages = request.messages ?? [];
     const queueDefs = definitions.queues ?? [];
@@ -124,8 +125,7 @@ export class RabbitMqBroker implements Broker {
     } catch {
       // Connection lost: keep the names and delete them once reconnected
       // (queues also expire by themselves, declare-arguments.ts).
-      for (const q of created.queues) this.leftovers.queues.add(q);
-      for (const x of created.exchanges) this.leftovers.exchanges.add(x);
+      this.leftovers.absorb(created);
     }
   }
 }

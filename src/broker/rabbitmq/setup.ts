@@ -5,6 +5,7 @@ import type { Channel } from 'amqplib';
 import type { AmqpError, Definitions, RunOutcome } from '../../engine/types.js';
 import { amqpRefusal, localRefusal } from './amqp-failure.js';
 import type { ChannelPool } from './channel-pool.js';
+import type { Created } from './created.js';
 import { exchangeArguments, queueArguments } from './declare-arguments.js';
 import { Namespace, stripCrLf } from './namespace.js';
 import { onChannels } from './parallel.js';
@@ -18,12 +19,6 @@ export interface RunQueue {
   real: string;
   /** The name the run's messages reach it by: the declared one without CR/LF, or the server-generated one. */
   visible: string;
-}
-
-/** Everything the run created, so that it can all be deleted. */
-export interface Created {
-  exchanges: Set<string>;
-  queues: Set<string>;
 }
 
 export interface SetupResult {
@@ -65,7 +60,7 @@ export async function declareTopology(
     const ch = tracked.channel;
     await declareExchanges(ch, ns, definitions, created, result);
     const lastQueue = await declareQueues(ch, ns, definitions, created, result);
-    await declareBindings(ch, ns, definitions, lastQueue);
+    await declareBindings(ch, ns, definitions, lastQueue, created);
     if (needs.defaultExchange) await declareDefaultStandIn(ch, ns, created, result);
   } catch (err) {
     if (!(err instanceof SetupRefused)) throw err;
@@ -159,7 +154,7 @@ async function declareQueues(ch: Channel, ns: Namespace, definitions: Definition
   return last;
 }
 
-async function declareBindings(ch: Channel, ns: Namespace, definitions: Definitions, lastQueue: RunQueue | null) {
+async function declareBindings(ch: Channel, ns: Namespace, definitions: Definitions, lastQueue: RunQueue | null, created: Created) {
   const bindings = definitions.bindings ?? [];
   for (let index = 0; index < bindings.length; index++) {
     const b = bindings[index]!;
@@ -168,7 +163,9 @@ async function declareBindings(ch: Channel, ns: Namespace, definitions: Definiti
     let key = b.routing_key ?? '';
     const args = b.arguments ?? {};
     if ((b.destination_type ?? 'queue') === 'exchange') {
-      await refusable(at, () => ch.bindExchange(ns.exchangeToBind(b.destination), source, key, args));
+      const destination = ns.exchangeToBind(b.destination);
+      created.link(source, destination);
+      await refusable(at, () => ch.bindExchange(destination, source, key, args));
       continue;
     }
     let destination: string;

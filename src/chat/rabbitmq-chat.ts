@@ -48,7 +48,7 @@ export class RabbitMqChat implements ChatService {
   }
 
   async inspectQueue(queue: string): Promise<QueueInfo> {
-    const channel = await this.connection.createChannel();
+    const channel = await this.openChannel();
     try {
       const ok = await channel.checkQueue(queue);
       return { exists: true, consumers: ok.consumerCount };
@@ -63,7 +63,7 @@ export class RabbitMqChat implements ChatService {
   }
 
   async declareQueue(queue: string, { expires }: { expires: boolean }): Promise<void> {
-    const channel = await this.connection.createChannel();
+    const channel = await this.openChannel();
     try {
       await channel.assertExchange(CHAT_EXCHANGE, CHAT_EXCHANGE_TYPE, { durable: true });
       await channel.assertQueue(queue, { durable: true, arguments: expires ? { 'x-expires': this.inboxExpiresMs } : {} });
@@ -78,7 +78,12 @@ export class RabbitMqChat implements ChatService {
   }
 
   async bind(queue: string, routingKey: string): Promise<void> {
-    await this.withChannel((channel) => channel.bindQueue(queue, CHAT_EXCHANGE, routingKey));
+    await this.withChannel(async (channel) => {
+      // Asserted again right here: were "chat" deleted meanwhile (an admin,
+      // a clean-up with if-unused), the bind would fail with 404.
+      await channel.assertExchange(CHAT_EXCHANGE, CHAT_EXCHANGE_TYPE, { durable: true });
+      await channel.bindQueue(queue, CHAT_EXCHANGE, routingKey);
+    });
   }
 
   async unbind(queue: string, routingKey: string): Promise<void> {
@@ -118,7 +123,7 @@ export class RabbitMqChat implements ChatService {
   }
 
   async consume(queue: string, onDelivery: (delivery: Delivery) => void, onLost: () => void): Promise<InboxConsumer> {
-    const channel = await this.connection.createChannel();
+    const channel = await this.openChannel();
     let open = true;
     const lost = () => {
       if (!open) return;
@@ -183,7 +188,7 @@ export class RabbitMqChat implements ChatService {
 
   private publishChannel(): Promise<ConfirmChannel> {
     if (!this.publisher) {
-      const created = this.connection.createConfirmChannel().then(async (channel) => {
+      const created = this.connection.createConfirmChannel().catch((err) => Promise.reject(this.unavailable(err))).then(async (channel) => {
         // Publishing to a missing exchange would close this channel (404):
         // make sure "chat" exists, whatever happened to it since.
         await channel.assertExchange(CHAT_EXCHANGE, CHAT_EXCHANGE_TYPE, { durable: true });
@@ -203,8 +208,16 @@ export class RabbitMqChat implements ChatService {
     return this.publisher;
   }
 
+  private async openChannel(): Promise<Channel> {
+    try {
+      return await this.connection.createChannel();
+    } catch (err) {
+      throw this.unavailable(err);
+    }
+  }
+
   private async withChannel<T>(fn: (channel: Channel) => Promise<T>): Promise<T> {
-    const channel = await this.connection.createChannel();
+    const channel = await this.openChannel();
     try {
       return await fn(channel);
     } catch (err) {
@@ -214,10 +227,17 @@ export class RabbitMqChat implements ChatService {
     }
   }
 
-  /** A broken connection mid-call surfaces as "broker away" (503), not as an internal error. */
+  /**
+   * A broken connection mid-call surfaces as "broker away" (503), not as an
+   * internal error — also when amqplib reports the closed channel ("Channel
+   * ended", "Channel closed") before the connection's own 'close' event.
+   */
   private unavailable(err: unknown): unknown {
     if (err instanceof BrokerUnavailableError || replyCode(err) !== undefined) return err;
-    if (!this.connection.connected) return new BrokerUnavailableError(`RabbitMQ went away: ${(err as Error)?.message ?? err}`);
+    const message = (err as Error)?.message ?? String(err);
+    if (!this.connection.connected || /channel (ended|closed)|connection closed/i.test(message)) {
+      return new BrokerUnavailableError(`RabbitMQ went away: ${message}`);
+    }
     return err;
   }
 }

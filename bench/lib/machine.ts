@@ -46,7 +46,7 @@ export async function rabbitVersion(amqpUrl: string): Promise<string> {
 
 export function describeMachine(m: MachineInfo): string {
   return [
-    `machine: ${m.cpu}, ${m.cores} cores @ ${m.mhz} MHz, ${m.memoryGb} GB, ${m.os}`,
+    `machine: ${m.cpu}, ${m.cores} cores${m.mhz > 0 ? ` @ ${m.mhz} MHz` : ''}, ${m.memoryGb} GB, ${m.os}`,
     `node ${m.node}, ${m.rabbitmq}, load average ${m.loadAverage.join(' / ')} (1/5/15 min) at ${m.date}`,
   ].join('\n');
 }

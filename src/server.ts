@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   logger.info(notice);
   // The chat shares the broker's single AMQP connection (in-process without RabbitMQ).
   const chat = createChatHub({ connection, secret: process.env.CHAT_SECRET, logger });
-  const app = createApp({ broker, connection, logger, chat });
+  const app = createApp({ broker, connection, logger, chat, rateLimit: config.rateLimit });
   const server = app.listen(config.port, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

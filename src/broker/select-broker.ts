@@ -20,7 +20,10 @@ export async function selectBroker(config: Config): Promise<SelectedBroker> {
   if (config.broker === 'embedded') {
     return { broker: new EmbeddedBroker(), connection: null, notice: 'broker: embedded (BROKER=embedded)' };
   }
-  const connection = new AmqpConnection(config.amqpUrl, { socketOptions: tlsSocketOptions(config) });
+  const connection = new AmqpConnection(config.amqpUrl, {
+    socketOptions: tlsSocketOptions(config),
+    connectionName: config.amqpConnectionName,
+  });
   try {
     await connection.start(config.broker === 'auto' ? 1000 : 5000);
   } catch (err) {

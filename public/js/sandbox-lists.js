@@ -29,7 +29,7 @@ export function renderTopology(root, topology, t, refused) {
       el('li', { 'data-entity': 'binding', 'data-index': i },
         el('span', { class: 'entity-main' },
           el('strong', {}, b.source === '' ? '""' : b.source), ' → ',
-          b.destination_type === 'exchange' ? el('span', { class: 'tag' }, t('binding.toExchange')) : null, ' ',
+          b.destination_type === 'exchange' ? [el('span', { class: 'tag' }, t('binding.toExchange')), ' '] : null,
           el('strong', {}, b.destination === '' ? '""' : b.destination)),
         el('span', { class: 'entity-detail' },
           el('code', {}, b.routing_key === '' ? t('binding.noKey') : b.routing_key), ' ', argsText(b.arguments)),

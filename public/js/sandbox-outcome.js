@@ -16,20 +16,25 @@ export function asScenario(state) {
 }
 
 /**
- * One played step per message. `hit`: the queues the message reached — the
- * engine's trace when there is one, else the queues holding it at the end
- * (RabbitMQ without a prediction). `holds`: queue contents after that
+ * One played step per message. `hit`: the queues the message reached. On the
+ * embedded broker the engine's trace is the fact. On RabbitMQ the broker's
+ * own answer is (outcome.queues); its trace is the engine's prediction, used
+ * only when the prediction agrees with the broker on the whole run
+ * (prediction_mismatch = []), else the queues holding the message at the end
+ * are shown, beside the mismatch. `holds`: queue contents after that
  * message; exact by cutting the final contents when no queue can drop.
  */
 export function asPlay(state, outcome) {
   const finalHolds = outcome.queues ?? {};
   const canDrop = state.topology.queues.some((q) => Object.keys(q.arguments ?? {}).some((k) => REMOVING_ARGS.includes(k)));
   const returned = new Set(outcome.returned ?? []);
+  const onRabbitMq = 'prediction_mismatch' in outcome;
+  const traceAgrees = !onRabbitMq || (Array.isArray(outcome.prediction_mismatch) && outcome.prediction_mismatch.length === 0);
   return {
     steps: state.messages.map((_, i) => {
       const trace = outcome.traces?.[i] ?? null;
       const holds = Object.fromEntries(Object.entries(finalHolds).map(([q, held]) => [q, canDrop ? held : held.filter((n) => n <= i)]));
-      const hit = trace ? trace.routed_to : Object.keys(finalHolds).filter((q) => finalHolds[q].includes(i));
+      const hit = trace && traceAgrees ? trace.routed_to : Object.keys(finalHolds).filter((q) => finalHolds[q].includes(i));
       return { hit, returned: returned.has(i), holds, trace, prediction_mismatch: (outcome.prediction_mismatch ?? []).length > 0 };
     }),
   };

@@ -7,6 +7,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Broker } from '../broker/broker.js';
+import { PREDECLARED_EXCHANGES } from '../broker/rabbitmq/predeclared.js';
+import type { ExchangeDef } from '../engine/types.js';
 import { crossReferenceProblems, SCENARIO_DIR } from '../scenarios/load-scenarios.js';
 import { needsSnapshots, playRoutingScenario } from '../scenarios/play-routing.js';
 import { routingScenario, type RoutingScenario } from '../scenarios/schema.js';
@@ -50,6 +52,7 @@ export async function saveAsScenario(broker: Broker, state: SandboxState, meta: 
   if (state.messages.length === 0) throw new SandboxInputError('publish at least one message first: each message becomes a step', 'messages');
   const { topology } = state;
   const definitions = compactTopology(topology);
+  definitions.exchanges.unshift(...predeclaredInUse(state));
   const text = (s: string) => ({ en: s, fr: s });
   const draft: RoutingScenario = {
     id,
@@ -94,6 +97,25 @@ export async function saveAsScenario(broker: Broker, state: SandboxState, meta: 
   check(scenario);
   const filename = `${id}.json`;
   return { filename, scenario, replaces_existing: existsSync(path.join(SCENARIO_DIR, filename)) };
+}
+
+/**
+ * amq.topic & co. exist without being declared, but a scenario file names
+ * every exchange it uses (the loader checks it). Declaring one again with its
+ * own type and flags is accepted by the broker (semantics §9), so it is written out.
+ */
+function predeclaredInUse(state: SandboxState): ExchangeDef[] {
+  const declared = new Set(state.topology.exchanges.map((x) => x.name));
+  const used = [
+    ...state.topology.bindings.flatMap((b) => [b.source, ...(b.destination_type === 'exchange' ? [b.destination] : [])]),
+    ...state.messages.map((m) => m.exchange),
+  ];
+  return [...new Set(used)]
+    .filter((name) => !declared.has(name) && PREDECLARED_EXCHANGES.has(name))
+    .map((name) => {
+      const x = PREDECLARED_EXCHANGES.get(name)!;
+      return { name, type: x.type, durable: true, ...(x.internal && { internal: true }) };
+    });
 }
 
 /** The loader's rules, with paths said in the sandbox's words (topology…, messages[i]…). */

@@ -8,9 +8,12 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
+import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
+import { encodeShareLink } from '../../src/sandbox/share-link.js';
 import { requireBrowser, startApp, type RunningApp } from '../helpers/browser.js';
 import { shopDefinitionsText } from '../sandbox/fixtures.js';
-import { TUTORIAL_KEYS } from '../sandbox/tutorial.js';
+import { requireRabbit } from '../helpers/rabbitmq.js';
+import { TUTORIAL_KEYS, tutorialState } from '../sandbox/tutorial.js';
 
 const shots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../screenshots');
 
@@ -185,6 +188,48 @@ describe('the sandbox page in a browser', function () {
     await box.waitFor({ state: 'hidden' });
   });
 
+  it('binds a headers exchange with x-match, and shows the broker refusing an invalid x-match', async () => {
+    await add(page, 'exchange', { name: 'reports', type: 'headers' });
+    await add(page, 'binding', { source: 'reports', destination: 'Q1', 'arg:x-match': 'any', arguments: '{"format": "pdf", "type": "report"}' });
+    await publish(page, 'reports', '', { headers: '{"format": "pdf"}' });
+    assert.deepEqual(await hits(page), ['Q1']);
+    assert.match((await page.locator('[data-why]').textContent())!, /x-match=any: one matching argument is enough/);
+    await page.click('[data-entity="binding"][data-index="3"] [data-action="edit"]');
+    await page.fill('[data-editor="binding"] [name="arg:x-match"]', 'bogus');
+    await page.click('[data-editor="binding"] [data-action="save-entity"]');
+    const box = page.locator('[data-setup-error]');
+    await box.waitFor();
+    assert.equal(
+      await box.textContent(),
+      'The broker refused binding #4 (reports → Q1): PRECONDITION_FAILED - Invalid x-match field value <<"bogus">>; expected all, any, all-with-x, or any-with-x (reply code 406).',
+    );
+    await page.click('[data-entity="exchange"][data-name="reports"] [data-action="remove"]');
+    await box.waitFor({ state: 'hidden' });
+    // The binding went with its exchange, as on RabbitMQ.
+    assert.equal(await page.locator('[data-entity="binding"]').count(), 3);
+    assert.match((await page.locator('[data-sandbox-note]').textContent())!, /Removed with it, as RabbitMQ does: 1 binding/);
+  });
+
+  it('shows a publish to a missing exchange refused with the broker’s 404', async () => {
+    await publish(page, 'nowhere', 'x');
+    assert.equal(
+      await page.locator('[data-outcome]').textContent(),
+      `Message #${TUTORIAL_KEYS.length + 2} was refused by the broker: NOT_FOUND - no exchange 'nowhere' in vhost '/'`,
+    );
+    assert.equal(await page.locator('[data-outcome]').getAttribute('data-status'), 'refused');
+  });
+
+  it('renames a queue and its bindings follow', async () => {
+    await page.click('[data-entity="queue"][data-name="Q2"] [data-action="edit"]');
+    await page.fill('[data-editor="queue"] [name="name"]', 'rabbits');
+    await page.fill('[data-editor="queue"] [name="arg:x-max-length"]', '2');
+    await page.click('[data-editor="queue"] [data-action="save-entity"]');
+    await page.waitForSelector('[data-entity="queue"][data-name="rabbits"]');
+    const ends = await page.locator('[data-entity="binding"] .entity-main').allTextContents();
+    assert.deepEqual(ends, ['topic_logs → Q1', 'topic_logs → rabbits', 'topic_logs → rabbits']);
+    await page.waitForFunction(() => document.querySelector('[data-holds-queue="rabbits"]')?.getAttribute('data-holds') === '5 9');
+  });
+
   it('imports a definitions file, says what it skipped, and publishes on it', async () => {
     await page.click('[data-panel-toggle="import"]');
     await page.fill('[name="definitions"]', shopDefinitionsText());
@@ -203,6 +248,45 @@ describe('the sandbox page in a browser', function () {
     // No binding matches: the alternate exchange takes it (and it counts as routed: no return).
     assert.deepEqual(await hits(page), ['unrouted']);
     await page.screenshot({ path: path.join(shots, 'sandbox-imported.png'), fullPage: true });
+  });
+
+  it('asks which vhost to import when an uploaded file has several', async () => {
+    const file = JSON.parse(shopDefinitionsText());
+    file.exchanges.push({ name: 'billing', vhost: 'finance', type: 'direct', durable: true, auto_delete: false, arguments: {} });
+    file.queues.push({ name: 'ledger', vhost: 'finance', durable: true, auto_delete: false, arguments: {} });
+    file.bindings.push({ source: 'billing', vhost: 'finance', destination: 'ledger', destination_type: 'queue', routing_key: 'post', arguments: {} });
+    const context = await browser.newContext();
+    try {
+      const other = await context.newPage();
+      await other.goto(`${app.url}/sandbox?lang=en`);
+      await ready(other);
+      await other.click('[data-panel-toggle="import"]');
+      await other.setInputFiles('[name="definitions-file"]', { name: 'definitions.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+      await other.waitForFunction(() => (document.querySelector<HTMLTextAreaElement>('[name="definitions"]')?.value ?? '').includes('finance'));
+      await other.click('[data-action="import"]');
+      await other.waitForSelector('[data-vhost-choice]:not([hidden])');
+      assert.deepEqual(await other.locator('[name="vhost"] option').allTextContents(), [
+        '/ — 6 exchanges, 7 queues, 9 bindings',
+        'finance — 1 exchanges, 1 queues, 1 bindings',
+      ]);
+      await other.selectOption('[name="vhost"]', 'finance');
+      await other.click('[data-action="import"]');
+      await other.waitForSelector('[data-entity="queue"][data-name="ledger"]');
+      assert.equal(await other.locator('[data-entity]').count(), 3);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('saves the sandbox as a scenario file', async () => {
+    await page.click('[data-panel-toggle="scenario"]');
+    await page.fill('[name="scenario-title"]', 'Our shop');
+    const download = page.waitForEvent('download');
+    await page.click('[data-action="save-scenario"]');
+    assert.equal((await download).suggestedFilename(), 'our-shop.json');
+    const scenario = JSON.parse((await page.locator('[data-scenario-output]').textContent())!);
+    assert.equal(scenario.kind, 'routing');
+    assert.deepEqual(scenario.steps.map((s: { expect: { queues: string[] } }) => s.expect.queues), [['invoices.pdf'], ['orders.all'], ['unrouted']]);
   });
 
   it('exports the definitions and the amqplib code of what is on the page', async () => {
@@ -234,5 +318,39 @@ describe('the sandbox page in a browser', function () {
     } finally {
       await context.close();
     }
+  });
+});
+
+describe('the sandbox page on a real RabbitMQ', function () {
+  this.timeout(60_000);
+  let app: RunningApp;
+  let context: BrowserContext;
+
+  before(async function () {
+    const browser = await requireBrowser(this);
+    const connection = await requireRabbit(this);
+    app = await startApp({ broker: new RabbitMqBroker(connection), rateLimit: { perSecond: 1e9, burst: 1e9 } });
+    context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  });
+
+  after(async () => {
+    await context?.close();
+    await app?.close();
+  });
+
+  it('draws what RabbitMQ did with each message, beside the engine’s explanation', async () => {
+    const page = await context.newPage();
+    const problems = watch(page);
+    await page.goto(`${app.url}/sandbox?lang=en#s=${encodeShareLink(tutorialState())}`);
+    await ready(page);
+    await ranWith(page, TUTORIAL_KEYS.length);
+    assert.match((await page.locator('[data-run-label]').textContent())!, /on RabbitMQ/);
+    for (const [i, [key, queues]] of TUTORIAL_KEYS.entries()) {
+      await page.click(`[data-message-index="${i}"] [data-action="select-message"]`);
+      assert.deepEqual(await hits(page), [...queues].sort(), key);
+    }
+    assert.equal(await page.locator('[data-mismatch]').isHidden(), true);
+    assert.match((await page.locator('[data-why]').textContent())!, /The routing key has 4 word\(s\)/);
+    assert.deepEqual(problems, []);
   });
 });

@@ -6,12 +6,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
+import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
 import { SandboxInputError } from '../../src/sandbox/import-error.js';
 import { normalizeState, type SandboxState } from '../../src/sandbox/sandbox-state.js';
 import { saveAsScenario, slugify } from '../../src/sandbox/save-scenario.js';
 import { routingProblems } from '../../src/scenarios/expectations.js';
 import { loadScenarioFile } from '../../src/scenarios/load-scenarios.js';
 import { playRoutingScenario } from '../../src/scenarios/play-routing.js';
+import { requireRabbit } from '../helpers/rabbitmq.js';
 import { TUTORIAL_KEYS, tutorialState } from './tutorial.js';
 
 const broker = new EmbeddedBroker();
@@ -80,6 +82,17 @@ describe('saving the sandbox as a scenario', () => {
     assert.deepEqual(routingProblems(scenario, await playRoutingScenario(broker, scenario)), []);
   });
 
+  it('declares the predeclared exchanges it uses, as the loader wants every exchange named', async () => {
+    const state = normalizeState({
+      topology: { queues: [{ name: 'payments' }], bindings: [{ source: 'amq.topic', destination: 'payments', routing_key: 'payment.#' }] },
+      messages: [{ exchange: 'amq.topic', routing_key: 'payment.card' }, { exchange: 'amq.topic', routing_key: 'refund' }],
+    });
+    const { scenario } = await saveAsScenario(broker, state, { title: 'amq.topic' });
+    assert.deepEqual(scenario.definitions.exchanges, [{ name: 'amq.topic', type: 'topic', durable: true }]);
+    assert.deepEqual(scenario.steps.map((s) => s.expect.queues), [['payments'], []]);
+    assert.deepEqual(routingProblems(scenario, await playRoutingScenario(broker, scenario)), []);
+  });
+
   it('uses the id given, and says when it is a built-in scenario’s', async () => {
     const saved = await saveAsScenario(broker, tutorialState(), { title: 'x', id: 'topic' });
     assert.equal(saved.filename, 'topic.json');
@@ -139,5 +152,22 @@ describe('saving the sandbox as a scenario', () => {
   it('makes file names from titles', () => {
     assert.equal(slugify('Échange « topic » : 2 files!'), 'echange-topic-2-files');
     assert.equal(slugify('***'), 'sandbox');
+  });
+});
+
+describe('a scenario saved from the sandbox, on a real RabbitMQ', function () {
+  this.timeout(30_000);
+  let rabbit: RabbitMqBroker;
+  before(async function () {
+    rabbit = new RabbitMqBroker(await requireRabbit(this));
+  });
+
+  it('is saved with what RabbitMQ did, and replays there without a problem', async () => {
+    const state = tutorialState();
+    state.topology.bindings.push({ source: 'amq.topic', destination: 'Q1', destination_type: 'queue', routing_key: '#', arguments: {} });
+    state.messages.push({ exchange: 'amq.topic', routing_key: 'any.thing', properties: { headers: {} }, payload: '', mandatory: false });
+    const { scenario } = await saveAsScenario(rabbit, state, { title: 'on rabbitmq' });
+    assert.deepEqual(scenario.steps.map((s) => [s.message.routing_key, s.expect.queues]), [...TUTORIAL_KEYS, ['any.thing', ['Q1']]]);
+    assert.deepEqual(routingProblems(scenario, await playRoutingScenario(rabbit, scenario)), []);
   });
 });

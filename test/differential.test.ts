@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { EmbeddedBroker } from '../src/broker/embedded-broker.js';
@@ -82,7 +83,22 @@ describe('differential: EmbeddedBroker vs RabbitMQ on random runs', function () 
     await fc.assert(
       fc.asyncProperty(randomRun, async (request) => {
         const { embedded: e, rabbitmq: r } = await both(request);
-        assert.deepEqual(e, r, `embedded (actual) vs RabbitMQ (expected) for ${JSON.stringify(request)}`);
+        if (isDeepStrictEqual(e, r)) return;
+        // Before blaming the engine: does RabbitMQ itself answer the same way
+        // twice? Timing can reorder dead letters (see deadLetterOrderIsLoose).
+        const loose = deadLetterOrderIsLoose(request);
+        const replays = [comparable(await rabbit.run(structuredClone(request)), loose), comparable(await rabbit.run(structuredClone(request)), loose)];
+        if (replays.some((again) => isDeepStrictEqual(e, again))) {
+          console.warn(`      RabbitMQ answered this run in more than one way; the engine's answer is one of them: ${JSON.stringify(request)}`);
+          return;
+        }
+        const unsteady = replays.some((again) => !isDeepStrictEqual(again, r));
+        assert.deepEqual(
+          e,
+          r,
+          `${unsteady ? `RabbitMQ itself answered differently on replays: ${JSON.stringify(replays)}\n` : ''}` +
+            `embedded (actual) vs RabbitMQ (expected) for ${JSON.stringify(request)}`,
+        );
       }),
       {
         numRuns: RUNS,

@@ -23,8 +23,8 @@ export interface RabbitMqBrokerOptions {
   predict?: Predictor;
 }
 
-/** The engine's outcome for the same request, with its traces. */
-const enginePrediction: Predictor = (request) => run(request);
+/** The engine's outcome for the same request (a copy: the broker run reads it meanwhile), with its traces. */
+const enginePrediction: Predictor = (request) => run(structuredClone(request));
 
 export class RabbitMqBroker implements Broker {
   readonly kind = 'rabbitmq' as const;

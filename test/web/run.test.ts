@@ -2,6 +2,8 @@
 // traces, 400s that name the field, limits, refusals as outcomes, 503 when
 // RabbitMQ is away.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import request from 'supertest';
 import { AmqpConnection } from '../../src/broker/amqp-connection.js';
 import type { Broker } from '../../src/broker/broker.js';
@@ -10,6 +12,8 @@ import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
 import type { MessageTrace, RunOutcome } from '../../src/engine/types.js';
 import { createApp } from '../../src/web/app.js';
 import { RUN_LIMITS } from '../../src/web/run-limits.js';
+import { conformanceDir } from '../helpers/conformance.js';
+import { mutate, prng } from '../helpers/fuzz.js';
 import { requireRabbit } from '../helpers/rabbitmq.js';
 
 const noRateLimit = { perSecond: 1e9, burst: 1e9 };
@@ -208,6 +212,28 @@ for (const { kind, make } of brokers) {
     });
   });
 }
+
+describe('POST /api/run on RabbitMQ with mutated bodies', function () {
+  this.timeout(120_000);
+  const TOTAL = Number(process.env.RABBIT_FUZZ_BODIES ?? 200);
+  const SEED = Number(process.env.FUZZ_SEED ?? 20261127);
+
+  it(`answers ${TOTAL} mutated conformance bodies without a 5xx, keeping its one connection`, async function () {
+    const connection = await requireRabbit(this);
+    const app = createApp({ broker: new RabbitMqBroker(connection), rateLimit: noRateLimit });
+    const dir = path.join(conformanceDir(), 'cases');
+    const seeds = readdirSync(dir).flatMap((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as unknown[]);
+    const model = connection.current();
+    const rand = prng(SEED);
+    for (let i = 0; i < TOTAL; i++) {
+      const body = mutate(seeds[Math.floor(rand() * seeds.length)], rand);
+      const res = await request(app).post('/api/run').send(body as object);
+      assert.ok(res.status === 200 || res.status === 400, `body ${i} (seed ${SEED}) answered ${res.status} ${JSON.stringify(res.body)}`);
+      // An unknown exchange type, an over-long name… must never reach RabbitMQ and close the connection.
+      assert.equal(connection.current(), model, `body ${i} (seed ${SEED}) cost the AMQP connection`);
+    }
+  });
+});
 
 describe('POST /api/run when RabbitMQ is away', () => {
   it('answers 503 with a message saying so', async () => {

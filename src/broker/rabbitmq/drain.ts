@@ -1,6 +1,8 @@
 // Reads back what every queue of the run holds, in queue order (basic.get,
 // no ack), once the broker has finished moving messages.
+import type { Channel } from 'amqplib';
 import type { ChannelPool } from './channel-pool.js';
+import { amqpRefusal } from './amqp-failure.js';
 import { onChannels } from './parallel.js';
 import type { MessageTagger } from './message-tag.js';
 import type { RunQueue } from './setup.js';
@@ -22,12 +24,15 @@ export async function waitUntilStable(pool: ChannelPool, queues: RunQueue[], max
       if (current.every((depth, i) => depth === previous[i])) return;
       previous = current;
     }
+  } catch (err) {
+    // A queue gone already (a user's own x-expires): nothing more to wait for.
+    if (!amqpRefusal(err)) throw err;
   } finally {
     pool.release(tracked);
   }
 }
 
-async function depths(channel: import('amqplib').Channel, queues: RunQueue[]): Promise<number[]> {
+async function depths(channel: Channel, queues: RunQueue[]): Promise<number[]> {
   // Sent back to back; amqplib queues them behind one another on the channel.
   return Promise.all(queues.map(async (q) => (await channel.checkQueue(q.real)).messageCount));
 }

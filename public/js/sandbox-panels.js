@@ -5,7 +5,7 @@ import { el } from './lib/dom.js';
 import { download, exportState, importFile, makeLink, saveScenario } from './sandbox-api.js';
 
 export class Panels {
-  /** `sandbox`: { state(), replace(state, note), t } from the controller. */
+  /** `sandbox`: { state(), selected(), replace(state), t } from the controller. */
   constructor(root, sandbox) {
     Object.assign(this, { root, sandbox, t: sandbox.t });
     this.$ = (selector) => root.querySelector(selector);
@@ -97,7 +97,8 @@ export class Panels {
     this.toggle('share', true);
     const status = this.$('[data-share-status]');
     try {
-      const { link } = await makeLink(this.sandbox.state());
+      const selected = this.sandbox.selected();
+      const { link } = await makeLink({ ...this.sandbox.state(), ...(selected !== null && { selected }) });
       const url = new URL(location.href);
       url.hash = `s=${link}`;
       this.$('[data-share-url]').value = url.toString();

@@ -27,6 +27,7 @@ const outcomeView = new OutcomeView(page, t, tScenario);
 const panels = new Panels(page, {
   t,
   state: () => state,
+  selected: () => selected,
   replace: (next) => replace(next),
 });
 
@@ -40,10 +41,11 @@ function change(next, { select = selected } = {}) {
   scheduleRun();
 }
 
-function replace(next) {
+/** A whole new sandbox (import, link, clear); `select`: the message to show, else the last. */
+function replace(next, select = null) {
   closeEditor();
   outcome = null;
-  change(model.asState(next), { select: null });
+  change(model.asState(next), { select });
 }
 
 function scheduleRun() {
@@ -239,7 +241,7 @@ async function openFromHash() {
   if (!match) return false;
   try {
     const opened = await openLink(match[1]);
-    replace(opened);
+    replace(opened, Number.isInteger(opened.selected) ? opened.selected : null);
     showError(null);
     flash(t('link.opened'));
   } catch (err) {

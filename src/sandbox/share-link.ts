@@ -10,13 +10,22 @@ import { compactMessage, compactTopology } from './compact.js';
 import { SandboxInputError } from './import-error.js';
 import { MAX_LINK_CHARS, MAX_LINK_INFLATED_BYTES } from './limits.js';
 import { parseJsonText } from './parse-json-text.js';
+import { MAX_MESSAGES } from './limits.js';
 import { normalizeState, parseWith, sandboxStateShape, type SandboxState } from './sandbox-state.js';
 
 const VERSION = '1.';
-const linkState = z.object(sandboxStateShape).strict();
+/** The message whose outcome the sender was looking at (0-based), so the link opens on the same view. */
+const selected = z.number().int().min(0).max(MAX_MESSAGES - 1).optional();
+export const linkStateSchema = z.object({ ...sandboxStateShape, selected }).strict();
 
-export function encodeShareLink(state: SandboxState): string {
-  const compact = { topology: compactTopology(state.topology), messages: state.messages.map(compactMessage) };
+export type SharedState = SandboxState & { selected?: number };
+
+export function encodeShareLink(state: SharedState): string {
+  const compact = {
+    topology: compactTopology(state.topology),
+    messages: state.messages.map(compactMessage),
+    ...(state.selected !== undefined && { selected: state.selected }),
+  };
   const packed = deflateRawSync(Buffer.from(JSON.stringify(compact)), { level: 9 }).toString('base64url');
   const link = VERSION + packed;
   if (link.length > MAX_LINK_CHARS) {
@@ -25,7 +34,7 @@ export function encodeShareLink(state: SandboxState): string {
   return link;
 }
 
-export function decodeShareLink(link: string): SandboxState {
+export function decodeShareLink(link: string): SharedState {
   const broken = (why: string) => new SandboxInputError(`this share link is damaged or incomplete (${why})`, 'link');
   if (link.length > MAX_LINK_CHARS) throw broken(`longer than ${MAX_LINK_CHARS} characters`);
   if (!link.startsWith(VERSION)) throw broken('it does not start with "1."');
@@ -44,5 +53,8 @@ export function decodeShareLink(link: string): SandboxState {
   } catch (err) {
     throw broken((err as Error).message);
   }
-  return normalizeState(parseWith(linkState, raw));
+  const parsed = parseWith(linkStateSchema, raw);
+  const state: SharedState = normalizeState(parsed);
+  if (parsed.selected !== undefined && parsed.selected < state.messages.length) state.selected = parsed.selected;
+  return state;
 }

@@ -148,8 +148,10 @@ describe('the sandbox page in a browser', function () {
       assert.deepEqual(await other.locator('[data-entity="exchange"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name'))), ['topic_logs']);
       assert.equal(await other.locator('[data-entity="binding"]').count(), 3);
       assert.equal(await other.locator('[data-message-index]').count(), TUTORIAL_KEYS.length);
-      // The last message is shown: lazy.orange.new.rabbit → Q2.
+      // The message the teacher was looking at is shown: lazy.pink.rabbit → Q2, by both its bindings.
+      assert.equal(await other.locator('[data-message-index="4"]').getAttribute('data-selected'), 'true');
       assert.deepEqual(await hits(other), ['Q2']);
+      assert.deepEqual(await matched(other), { 0: 'false', 1: 'true', 2: 'true' });
       await other.click('[data-message-index="0"] [data-action="select-message"]');
       assert.deepEqual(await hits(other), ['Q1', 'Q2']);
       assert.deepEqual(otherProblems, []);

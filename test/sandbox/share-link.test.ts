@@ -43,6 +43,13 @@ describe('share links', () => {
     assert.deepEqual(decodeShareLink(encodeShareLink(state)), state);
   });
 
+  it('keep the message being looked at, when it exists', () => {
+    const state = tutorialState();
+    assert.equal(decodeShareLink(encodeShareLink({ ...state, selected: 4 })).selected, 4);
+    assert.equal(decodeShareLink(encodeShareLink(state)).selected, undefined);
+    assert.equal(decodeShareLink(encodeShareLink({ ...state, selected: 50 })).selected, undefined);
+  });
+
   it('are short for a tutorial-sized sandbox', () => {
     const link = encodeShareLink(tutorialState());
     assert.match(link, /^1\.[A-Za-z0-9_-]+$/);

@@ -19,7 +19,7 @@ import { MAX_BODY_BYTES, MAX_LINK_CHARS } from '../../sandbox/limits.js';
 import { parseJsonText } from '../../sandbox/parse-json-text.js';
 import { normalizeState, parseWith, sandboxStateShape } from '../../sandbox/sandbox-state.js';
 import { saveAsScenario } from '../../sandbox/save-scenario.js';
-import { decodeShareLink, encodeShareLink } from '../../sandbox/share-link.js';
+import { decodeShareLink, encodeShareLink, linkStateSchema } from '../../sandbox/share-link.js';
 import '../i18n/sandbox.js';
 // The diagram and the why panel are the scenario pages' own modules, with their words.
 import '../i18n/scenario.js';
@@ -48,7 +48,6 @@ function handle(fn: (req: Request, res: Response) => Promise<void> | void) {
   };
 }
 
-const stateBody = z.object(sandboxStateShape).strict();
 const exportBody = z.object({ ...sandboxStateShape, vhost: z.string().max(255).nullable().optional() }).strict();
 const linkOpenBody = z.object({ link: z.string().max(MAX_LINK_CHARS + 10) }).strict();
 const scenarioBody = z
@@ -80,8 +79,8 @@ export function sandboxApiRouter({ broker }: AppServices): Router {
   }));
 
   router.post('/api/sandbox/link', textBody, handle((req, res) => {
-    const state = normalizeState(parseWith(stateBody, parseJsonText(bodyText(req), 'the request body')));
-    res.json({ link: encodeShareLink(state) });
+    const body = parseWith(linkStateSchema, parseJsonText(bodyText(req), 'the request body'));
+    res.json({ link: encodeShareLink({ ...normalizeState(body), ...(body.selected !== undefined && { selected: body.selected }) }) });
   }));
 
   router.post('/api/sandbox/link/open', textBody, handle((req, res) => {

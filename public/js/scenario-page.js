@@ -3,7 +3,7 @@
 // it), and wires the controls, the keyboard (← → space) and predict mode to
 // the diagram, the why panel and the chart.
 import { el, wordsFrom } from './lib/dom.js';
-import { layout, routingStepView, consumerStepView } from './lib/scenario-geometry.js';
+import { layout, routingStepView, consumerStepView, quietView } from './lib/scenario-geometry.js';
 import { createDiagram } from './lib/scenario-render.js';
 import { explainConsumers, explainRouting } from './lib/why-panel.js';
 import { createChart, consumerSeries, routingSeries } from './lib/scenario-chart.js';
@@ -146,7 +146,8 @@ function render({ animate }) {
 
   // While the class predicts, the diagram shows the state before the message.
   const shown = pending ? step - 1 : step;
-  const view = isRouting ? routingStepView(lay, scenario, play, shown) : consumerStepView(lay, scenario, play, shown);
+  const full = isRouting ? routingStepView(lay, scenario, play, shown) : consumerStepView(lay, scenario, play, shown);
+  const view = pending ? quietView(full) : full;
   diagram.show(view, {
     animate,
     tokenLabel: shown > 0 && isRouting ? tokenLabel(scenario.steps[shown - 1].message, shown) : '',
@@ -252,6 +253,7 @@ $('[data-action="reveal"]').addEventListener('click', reveal);
 predictToggle.addEventListener('change', () => {
   predicting = predictToggle.checked;
   page.dataset.predict = String(predicting);
+  if (predicting && step > 0) predict.markShown(step);
   render({ animate: false });
 });
 $('[data-predict-options]').addEventListener('change', (event) => {

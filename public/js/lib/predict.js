@@ -34,6 +34,12 @@ export class PredictPanel {
     return this.state.get(k);
   }
 
+  /** A step the class already saw (predict mode switched on there): nothing to guess. */
+  markShown(k) {
+    const e = this.entry(k);
+    if (!e.revealed) Object.assign(e, { revealed: true, verdict: null });
+  }
+
   isPending(k) {
     return k > 0 && !this.entry(k).revealed;
   }

@@ -453,3 +453,21 @@ export function consumerStepView(lay, scenario, play, k) {
   view.status = view.routes.length > 0 ? 'routed' : 'none';
   return view;
 }
+
+/**
+ * The state before a step, with nothing lit: what the class sees while it
+ * predicts (queues keep what they held; no binding, queue or route is highlighted).
+ */
+export function quietView(view) {
+  return {
+    ...view,
+    bindings: Object.fromEntries(Object.keys(view.bindings).map((id) => [id, false])),
+    queues: Object.fromEntries(Object.entries(view.queues).map(([q, state]) => [q, { ...state, hit: false }])),
+    consumers: view.consumers && Object.fromEntries(Object.entries(view.consumers).map(([c, state]) => [c, { ...state, hit: false }])),
+    exchanges: {},
+    routes: [],
+    deadLetterRoutes: [],
+    deliveries: [],
+    status: 'none',
+  };
+}

@@ -2,6 +2,7 @@
 // step by step, what the BROKER did (on RabbitMQ: what RabbitMQ did) next to
 // what the engine's trace predicts. The page steps through this client side.
 import type { Broker } from '../broker/broker.js';
+import { run } from '../engine/run.js';
 import type { MessageTrace, RunOutcome, RunRequest } from '../engine/types.js';
 import type { RoutingScenario } from './schema.js';
 
@@ -44,7 +45,11 @@ export function runRequest(scenario: RoutingScenario, upTo = scenario.steps.leng
 
 export async function playRoutingScenario(broker: Broker, scenario: RoutingScenario): Promise<RoutingPlay> {
   const n = scenario.steps.length;
-  const full = await broker.run(runRequest(scenario));
+  const request = runRequest(scenario);
+  const full = await broker.run(request);
+  // A broker that gives facts only (RabbitMQ without a predictor): the
+  // engine explains them. Its prediction is still compared with the facts below.
+  const traces = full.traces ?? run(request).traces ?? [];
   const play: RoutingPlay = {
     kind: 'routing',
     scenario: scenario.id,
@@ -72,7 +77,7 @@ export async function playRoutingScenario(broker: Broker, scenario: RoutingScena
   for (let k = 0; k < n; k++) {
     const holds = snapshots[k]!;
     const hit = Object.keys(holds).filter((q) => holds[q]!.includes(k));
-    const trace = full.traces?.[k] ?? null;
+    const trace = traces[k] ?? null;
     const mismatch =
       trace !== null && (!sameSet(predictedHolders(trace), hit) || trace.returned !== returned.has(k));
     play.steps.push({ hit, returned: returned.has(k), holds, trace, prediction_mismatch: mismatch });

@@ -101,6 +101,15 @@ describe('scenario pages over HTTP', () => {
       assert.ok(res.body.steps.every((s: { prediction_mismatch: boolean }) => s.prediction_mismatch === false));
     });
 
+    it('explains each step with the engine even when the broker gives facts only', async () => {
+      const factsOnly = createApp({ broker: new RabbitMqBroker(connection), connection });
+      const res = await request(factsOnly).get('/api/scenarios/exchange-to-exchange/play').expect(200);
+      assert.equal(res.body.broker, 'rabbitmq');
+      assert.deepEqual([...res.body.steps[2].hit].sort(), ['audit', 'orders', 'pager']);
+      assert.deepEqual(res.body.steps[2].trace.hops.map((h: { exchange: string }) => h.exchange), ['app', 'alerts']);
+      assert.ok(res.body.steps.every((s: { prediction_mismatch: boolean }) => s.prediction_mismatch === false));
+    });
+
     it('plays a consumer scenario with real consumers', async () => {
       const res = await request(rabbitApp).get('/api/scenarios/acknowledgements/play').expect(200);
       assert.equal(res.body.broker, 'rabbitmq');

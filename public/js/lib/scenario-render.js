@@ -135,13 +135,13 @@ class Diagram {
         const q = view.queues[n.name];
         g.setAttribute('data-hit', String(q.hit));
         // Ready messages, then (consumer scenarios) the delivered ones the broker still holds until acked.
-        this.drawChips(g.querySelector('.chips'), [...q.held.map((m) => [m, 'queue']), ...(q.unacked ?? []).map((m) => [m, 'unacked'])], chipLabel, 7);
+        this.drawChips(g.querySelector('.chips'), [...q.held.map((m) => [m, 'queue']), ...(q.unacked ?? []).map((m) => [m, 'unacked'])], chipLabel, n.w - 24);
       } else if (n.kind === 'consumer') {
         const c = view.consumers?.[n.name];
         g.setAttribute('data-hit', String(!!c?.hit));
         g.setAttribute('data-present', String(c ? c.present || view.step === 0 : true));
         g.querySelector('[data-prefetch-label]').textContent = c?.present ? (c.prefetch ? this.t('diagram.prefetch', { n: c.prefetch }) : this.t('diagram.noPrefetch')) : '';
-        this.drawChips(g.querySelector('.chips'), (c?.unacked ?? []).map((m) => [m, 'unacked']), chipLabel, 4);
+        this.drawChips(g.querySelector('.chips'), (c?.unacked ?? []).map((m) => [m, 'unacked']), chipLabel, 150);
       } else if (n.kind === 'exchange') {
         g.setAttribute('data-visited', String(!!view.exchanges?.[n.name]?.visited || onRoute.has(`publish:${n.name}`)));
       }
@@ -155,15 +155,27 @@ class Diagram {
     return !!view.exchanges?.[edge.source]?.visited;
   }
 
-  /** items: [message, kind] pairs; the last `max` are drawn, the rest counted. */
-  drawChips(group, items, label, max) {
+  /** items: [message, kind] pairs; the most recent that fit in `room` px are drawn, the rest counted ("+n"). */
+  drawChips(group, items, label, room) {
     group.replaceChildren();
-    const shown = items.slice(-max);
+    // The full counts, whatever fits: data-ready / data-unacked (for tests and assistive tech).
+    group.setAttribute('data-ready', String(items.filter(([, k]) => k === 'queue').length));
+    group.setAttribute('data-unacked', String(items.filter(([, k]) => k === 'unacked').length));
     const width = ([m]) => Math.max(30, [...label(m)].length * 11 + 14);
+    const shown = [];
+    let used = 0;
+    for (let i = items.length - 1; i >= 0; i--) {
+      const w = width(items[i]) + 4;
+      const reserve = i > 0 ? 38 : 0; // room for "+n" if older ones stay hidden
+      if (used + w + reserve > room && shown.length > 0) break;
+      shown.unshift(items[i]);
+      used += w;
+    }
     let x = 0;
-    if (items.length > max) {
-      group.append(svg('text', { x: 0, y: 18, class: 'chip-more' }, `+${items.length - max}`));
-      x = 34;
+    const hidden = items.length - shown.length;
+    if (hidden > 0) {
+      group.append(svg('text', { x: 0, y: 18, class: 'chip-more' }, `+${hidden}`));
+      x = 38;
     }
     for (const item of shown) {
       const [m, kind] = item;

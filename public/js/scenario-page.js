@@ -283,8 +283,9 @@ document.addEventListener('keydown', (event) => {
     event.preventDefault();
     stopPlaying();
     prev();
-  } else if (event.key === ' ' || event.key === 'Spacebar') {
-    // Space plays/pauses wherever the focus is (not "click the focused button").
+  } else if ((event.key === ' ' || event.key === 'Spacebar') && tag !== 'INPUT') {
+    // Space plays/pauses wherever the focus is (not "click the focused button");
+    // on a checkbox (predict mode, a predicted queue) it keeps ticking it.
     event.preventDefault();
     togglePlay();
   } else if (event.key === 'Home') {

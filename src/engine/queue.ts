@@ -64,6 +64,8 @@ export class Queue {
   private consumers: Consumer[] = [];
   /** Consumers in the order they registered (for single active consumer). */
   private registered: Consumer[] = [];
+  /** When the TTL timer fires (virtual ms), if armed. */
+  private ttlTimer: number | undefined;
 
   constructor(
     readonly name: string,
@@ -106,16 +108,19 @@ export class Queue {
     }
     this.push(entry);
     sink.event({ kind: 'enqueued', queue: this.name, message: message.index });
-    this.dropHeadWhileOverLimit(sink);
+    const dropped = this.dropHeadWhileOverLimit(sink);
+    // RabbitMQ looks for expired messages here only if the head may have
+    // changed: something was dropped, or this message is alone in the queue
+    // (deliver_or_enqueue's optimisation). In a priority queue a new
+    // message can jump to the head unnoticed; it then waits for the next check.
+    if (!dropped && this.ready !== 1) return;
+    if (dropped && this.ready === 1 && entry.expiresAt === undefined) return;
     this.dropExpired(sink);
   }
 
-  /** basic.get: the head in get order (highest priority first), expired heads dropped around it. */
+  /** basic.get: the head in get order (highest priority first); expired heads are dropped after it. */
   take(sink: QueueSink): QueueEntry | undefined {
-    this.dropExpired(sink);
-    const entry = this.popHead();
-    this.dropExpired(sink);
-    return entry;
+    return this.fetch(sink);
   }
 
   /** Requeue (nack/reject with requeue, or a consumer closing): back to its place near the head. */
@@ -143,11 +148,17 @@ export class Queue {
 
   /** Delivers ready messages while some consumer has room (run_message_queue). */
   serveConsumers(sink: QueueSink): void {
-    this.dropExpired(sink);
     for (let consumer = this.nextConsumer(); consumer && this.ready > 0; consumer = this.nextConsumer()) {
-      this.handOver(consumer, this.popHead()!, sink);
-      this.dropExpired(sink);
+      this.handOver(consumer, this.fetch(sink)!, sink);
     }
+  }
+
+  /** The TTL timer (armed for the head's expiry) fires once virtual time reaches it. */
+  tick(sink: QueueSink): void {
+    if (this.ttlTimer === undefined || this.ttlTimer > sink.now()) return;
+    this.ttlTimer = undefined;
+    this.dropExpired(sink);
+    this.serveConsumers(sink);
   }
 
   /** Ready messages in get order (for inspection; does not remove them). */
@@ -205,20 +216,36 @@ export class Queue {
   }
 
   /** maybe_drop_head/2: drop-head only; the head in get order goes first (the highest priority). */
-  private dropHeadWhileOverLimit(sink: QueueSink): void {
-    if (this.settings.overflow !== 'drop-head') return;
-    while (this.overLimit()) sink.discard(this, this.popHead()!.message, 'maxlen');
+  private dropHeadWhileOverLimit(sink: QueueSink): boolean {
+    if (this.settings.overflow !== 'drop-head') return false;
+    let dropped = false;
+    while (this.overLimit()) {
+      sink.discard(this, this.popHead()!.message, 'maxlen');
+      dropped = true;
+    }
+    return dropped;
   }
 
-  /** drop_expired_msgs/1: only messages at the head expire (of each priority level). */
+  /** fetch/2: the head first, then the expired messages behind it. */
+  private fetch(sink: QueueSink): QueueEntry | undefined {
+    const entry = this.popHead();
+    if (entry) this.dropExpired(sink);
+    return entry;
+  }
+
+  /**
+   * drop_expired_msgs/1: drops expired messages from the head, in get order,
+   * up to the first live one (only the head ever expires), then arms the TTL
+   * timer for that one's expiry.
+   */
   private dropExpired(sink: QueueSink): void {
     const now = sink.now();
-    for (let level = this.levels.length - 1; level >= 0; level--) {
-      const fifo = this.levels[level]!;
-      while (fifo.length && fifo[0]!.expiresAt !== undefined && fifo[0]!.expiresAt <= now) {
-        const entry = this.remove(fifo.shift()!);
-        sink.discard(this, entry.message, 'expired');
+    for (let head = this.peekHead(); head; head = this.peekHead()) {
+      if (head.expiresAt === undefined || head.expiresAt > now) {
+        if (head.expiresAt !== undefined && (this.ttlTimer === undefined || head.expiresAt < this.ttlTimer)) this.ttlTimer = head.expiresAt;
+        return;
       }
+      sink.discard(this, this.popHead()!.message, 'expired');
     }
   }
 
@@ -235,6 +262,14 @@ export class Queue {
     fifo.splice(i, 0, entry);
     this.ready++;
     this.readyBytes += entry.message.bodySize;
+  }
+
+  private peekHead(): QueueEntry | undefined {
+    for (let level = this.levels.length - 1; level >= 0; level--) {
+      const fifo = this.levels[level]!;
+      if (fifo.length) return fifo[0];
+    }
+    return undefined;
   }
 
   private popHead(): QueueEntry | undefined {

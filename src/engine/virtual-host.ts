@@ -411,7 +411,7 @@ export class VirtualHost implements Topology, DeclaredState, CascadeHost {
   advanceClock(ms: number): Effects {
     this.clock += Math.max(0, ms);
     const cascade = new Cascade(this, false);
-    for (const queue of [...this.queues.values()]) queue.serveConsumers(cascade);
+    for (const queue of [...this.queues.values()]) queue.tick(cascade);
     cascade.run();
     return cascade.effects();
   }

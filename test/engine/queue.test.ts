@@ -136,6 +136,26 @@ describe('queue', () => {
       assert.deepEqual(vhost.drain('dead'), [1]);
     });
 
+    it('lets an expired message that jumped to the head of a priority queue wait for the next check (as RabbitMQ does)', () => {
+      // deliver_or_enqueue only looks for expired messages when the queue has one message or dropped one.
+      const vhost = capped({ 'x-max-priority': 2 });
+      vhost.publish({ exchange: 'x', routing_key: 'k', properties: { priority: 0 } });
+      vhost.publish({ exchange: 'x', routing_key: 'k', properties: { priority: 2, expiration: '0' } });
+      assert.deepEqual(vhost.peek('q'), [1, 0]);
+      // basic.get fetches the head first and drops expired messages after it.
+      assert.deepEqual(vhost.drain('q'), [1, 0]);
+    });
+
+    it('expires in get order, stopping at the first live message', () => {
+      const vhost = capped({ 'x-max-priority': 2 });
+      vhost.publish({ exchange: 'x', routing_key: 'k', properties: { priority: 2 } });
+      vhost.publish({ exchange: 'x', routing_key: 'k', properties: { priority: 1, expiration: '0' } });
+      vhost.publish({ exchange: 'x', routing_key: 'k', properties: { priority: 2, expiration: '0' } });
+      // Head 0 (priority 2) is live; 2 (priority 2) and 1 (priority 1) expire once they reach the head.
+      assert.deepEqual(vhost.peek('q'), [0, 2, 1]);
+      assert.deepEqual(vhost.drain('q'), [0]);
+    });
+
     it('counts positive TTLs on the virtual clock, the smaller of queue and message TTL', () => {
       const vhost = capped({ 'x-message-ttl': 1000 });
       vhost.publish({ exchange: 'x', routing_key: 'k', properties: { expiration: '100' } });

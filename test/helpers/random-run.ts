@@ -12,10 +12,14 @@ import type { BindingDef, ExchangeDef, FieldTable, MessageSpec, QueueDef, RunReq
 const EXCHANGES = ['x1', 'x2', 'x3', 'x4'];
 const PREDECLARED = ['amq.direct', 'amq.topic', 'amq.fanout', 'amq.headers', 'amq.match'];
 const QUEUES = ['q1', 'q2', 'q3', 'q4'];
-const KEYS = ['', 'a', 'b', 'a.b', 'b.a', 'a.b.c', 'a..b', 'q1', 'q2', 'q3'];
-const PATTERNS = [...KEYS, '*', '#', 'a.*', '*.b', 'a.#', '#.b', '#.a.#', '*.*', '#.#', '*.#'];
-const HEADER_VALUES: FieldTable[string][] = ['v1', 'v2', 1, 2, 1.5, true, false, ''];
-const PAYLOADS = ['', 'a', 'abc', 'abcdef', 'abcdefghij'];
+const KEYS = ['', 'a', 'b', 'a.b', 'b.a', 'a.b.c', 'a..b', '.', 'a.', '.a', 'a.b.c.d', 'q1', 'q2', 'q3'];
+const PATTERNS = [...KEYS, '*', '#', 'a.*', '*.b', 'a.#', '#.b', '#.a.#', '*.*', '#.#', '*.#', '#.#.b', 'a.*.#', '*.*.*', '#.*'];
+const HEADER_VALUES: FieldTable[string][] = [
+  'v1', 'v2', '1', '', 1, 2, 0, -1, 256, 70000, 2 ** 40, 1.5, -0.25, true, false,
+  { a: 1 }, { a: '1' }, [1, 'a'], [],
+];
+// Byte lengths matter (x-max-length-bytes counts body bytes): some are multi-byte.
+const PAYLOADS = ['', 'a', 'abc', 'abcdef', 'abcdefghij', 'é', 'ééé', '😀'];
 
 /** `arb` in about one draw out of `every`, else absent. */
 function sometimes<T>(arb: fc.Arbitrary<T>, every: number): fc.Arbitrary<T | undefined> {
@@ -74,6 +78,8 @@ const queueArguments: fc.Arbitrary<FieldTable> = fc
     orphanRoutingKey: sometimes(fc.constant(true), 40),
     'x-max-priority': sometimes(fc.integer({ min: 0, max: 3 }), 8),
     'x-message-ttl': sometimes(fc.constant(0), 15),
+    // Not compared on redeclaration, not validated: must change nothing.
+    'x-foo': sometimes(fc.constantFrom<FieldTable[string]>(1, 'bar'), 10),
   })
   .map(({ orphanRoutingKey, ...args }) => {
     const out = defined(args) as FieldTable;
@@ -122,7 +128,15 @@ const headers: fc.Arbitrary<FieldTable> = fc
     h1: sometimes(fc.constantFrom(...HEADER_VALUES), 2),
     h2: sometimes(fc.constantFrom(...HEADER_VALUES), 3),
     'x-h': sometimes(fc.constantFrom(...HEADER_VALUES), 4),
-    CC: sometimes(fc.oneof({ weight: 12, arbitrary: fc.array(fc.constantFrom(...KEYS), { maxLength: 2 }) }, { weight: 1, arbitrary: fc.constant('a') }), 5),
+    CC: sometimes(
+      fc.oneof(
+        { weight: 12, arbitrary: fc.array(fc.constantFrom(...KEYS), { maxLength: 2 }) },
+        // Non-string elements are ignored (§1.7); a CC that is no array is a 406.
+        { weight: 2, arbitrary: fc.array(fc.constantFrom<FieldTable[string]>('a', 'q1', 1, true, null), { maxLength: 3 }) },
+        { weight: 1, arbitrary: fc.constant('a') },
+      ),
+      5,
+    ),
     BCC: sometimes(fc.array(fc.constantFrom(...KEYS), { maxLength: 2 }), 7),
   })
   .map((h) => defined(h) as FieldTable);

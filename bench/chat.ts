@@ -14,6 +14,7 @@ import { startServer, type ServerProcess } from '../test/helpers/server-process.
 import { AmqpRoundTrip } from './lib/amqp-roundtrip.js';
 import { AMQP_URL, benchPrefix } from './lib/amqp-url.js';
 import { ChatTab } from './lib/chat-tab.js';
+import { processCpuMs } from './lib/proc-cpu.js';
 import { bareNodeRss, readRss } from './lib/proc-memory.js';
 import { notRun, ratioOf, type Row } from './lib/result.js';
 import { inBatches, quiet } from './lib/settle.js';
@@ -78,7 +79,7 @@ export async function benchChat(options: ChatBenchOptions = {}): Promise<Row[]> 
       );
       tabs.push(...joined);
       await quiet(() => tabs.reduce((max, t) => (t.lastArrivalNs > max ? t.lastArrivalNs : max), 0n), 300, 30_000);
-      rows.push(...(await latencyRows(tabs, n, samples, amqpUrl)));
+      rows.push(...(await latencyRows(tabs, n, samples, amqpUrl, pid)));
     }
 
     const loaded = readRss(pid);
@@ -102,13 +103,16 @@ export async function benchChat(options: ChatBenchOptions = {}): Promise<Row[]> 
   return rows;
 }
 
-async function latencyRows(tabs: ChatTab[], n: number, samples: number, amqpUrl: string): Promise<Row[]> {
+async function latencyRows(tabs: ChatTab[], n: number, samples: number, amqpUrl: string, serverPid: number): Promise<Row[]> {
   const floor = await AmqpRoundTrip.open(amqpUrl, benchPrefix(), n);
   const chat: number[] = [];
   const raw: number[] = [];
+  let serverCpuMs = 0;
   try {
     const warmup = Math.min(10, samples);
+    let cpuAtStart = 0;
     for (let i = 0; i < warmup + samples; i++) {
+      if (i === warmup) cpuAtStart = processCpuMs(serverPid);
       // Pairs change every sample: A → B with A ≠ B, in different rooms as often as not.
       const from = tabs[(i * 7) % n]!;
       const to = tabs[(i * 7 + 1 + (i % (n - 1))) % n]!;
@@ -123,6 +127,7 @@ async function latencyRows(tabs: ChatTab[], n: number, samples: number, amqpUrl:
         raw.push(floorMs!);
       }
     }
+    serverCpuMs = processCpuMs(serverPid) - cpuAtStart;
   } finally {
     await floor.close();
   }
@@ -138,6 +143,9 @@ async function latencyRows(tabs: ChatTab[], n: number, samples: number, amqpUrl:
       ratio: ratioOf(c.p50, f.p50),
       goal: '',
       met: null,
+      // The server's own work per message (send, delivery, ack; all its threads,
+      // GC included): a latency tail far above it is waiting for a CPU, not working.
+      note: `the server process used ${(serverCpuMs / samples).toFixed(2)} ms of CPU per sample (${samples} samples)`,
     },
     {
       benchmark: `chat delivery p99, ${n} tabs (RabbitMQ)`,

@@ -150,6 +150,21 @@ describe('RabbitMqBroker', function () {
       assert.deepEqual(outcome.publish_errors, { '1': 404, '2': 406, '3': 403, '4': 406 });
     });
 
+    it('drops a dead letter whose own x-death header already names the target queue (cycle rule)', async () => {
+      const outcome = await broker.run({
+        definitions: {
+          exchanges: [{ name: 'd', type: 'fanout' }],
+          queues: [{ name: 'q1', arguments: { 'x-max-length': 0, 'x-dead-letter-exchange': 'd' } }, { name: 'q2' }],
+          bindings: [{ source: 'd', destination: 'q2' }],
+        },
+        messages: [
+          { exchange: '', routing_key: 'q1', properties: { headers: { 'x-death': [{ queue: 'q2', reason: 'expired', count: 1 }] } } },
+          { exchange: '', routing_key: 'q1', properties: { headers: { 'x-death': [{ queue: 'q3', reason: 'expired', count: 1 }] } } },
+        ],
+      });
+      assert.deepEqual(outcome.queues, { q1: [], q2: [1] });
+    });
+
     it('recognises messages whose identifying properties the user set', async () => {
       const props = { message_id: 'a', correlation_id: 'b', app_id: 'c', type: 'd', reply_to: 'e' };
       const outcome = await broker.run({

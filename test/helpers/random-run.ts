@@ -138,6 +138,14 @@ const headers: fc.Arbitrary<FieldTable> = fc
       5,
     ),
     BCC: sometimes(fc.array(fc.constantFrom(...KEYS), { maxLength: 2 }), 7),
+    // A client-supplied x-death takes part in dead-letter cycle detection (§13).
+    'x-death': sometimes(
+      fc.array(fc.record({ queue: fc.constantFrom(...QUEUES), reason: fc.constantFrom('expired', 'maxlen', 'rejected'), count: fc.constant(1) }), {
+        minLength: 1,
+        maxLength: 2,
+      }),
+      15,
+    ),
   })
   .map((h) => defined(h) as FieldTable);
 

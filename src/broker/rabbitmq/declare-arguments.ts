@@ -34,3 +34,21 @@ export function queueArguments(args: FieldTable | undefined, ns: Namespace): Fie
   }
   return out;
 }
+
+/**
+ * A client-supplied x-death header takes part in dead-letter cycle detection
+ * (rabbit_dead_letter:detect_cycles/3 compares each entry's `queue` with the
+ * target queue, §13): its queue names must be this run's names too. The same
+ * translation applies to binding arguments, so that a headers binding on
+ * x-death (all-with-x, any-with-x) still compares equal values.
+ */
+export function withRunQueueNames(table: FieldTable | undefined, ns: Namespace): FieldTable | undefined {
+  const xDeath = table?.['x-death'];
+  if (!Array.isArray(xDeath)) return table;
+  const entries = xDeath.map((entry) =>
+    entry !== null && typeof entry === 'object' && !Array.isArray(entry) && typeof entry.queue === 'string'
+      ? { ...entry, queue: ns.queueInHeader(entry.queue) }
+      : entry,
+  );
+  return { ...table, 'x-death': entries };
+}

@@ -103,6 +103,11 @@ export class Namespace {
     this.declaredNameOf.set(realName, realName);
   }
 
+  /** A queue named inside a header (x-death): compared exactly, never stripped. */
+  queueInHeader(name: string): string {
+    return this.generatedQueues.has(name) ? name : this.own(name);
+  }
+
   /** Destination queue of a binding (the "" shortcut is resolved by the caller). */
   queueToBind(name: string): string {
     const n = stripCrLf(name);

@@ -2,7 +2,9 @@
 // publish options, plus the run's tag (message-tag.ts).
 import type { Options } from 'amqplib';
 import type { MessageSpec } from '../../engine/types.js';
+import { withRunQueueNames } from './declare-arguments.js';
 import type { Tag } from './message-tag.js';
+import type { Namespace } from './namespace.js';
 
 const PROPERTY_NAMES: Record<string, keyof Options.Publish> = {
   content_type: 'contentType',
@@ -19,12 +21,13 @@ const PROPERTY_NAMES: Record<string, keyof Options.Publish> = {
   app_id: 'appId',
 };
 
-export function publishOptions(message: MessageSpec, tag: Tag | null): Options.Publish {
+export function publishOptions(message: MessageSpec, tag: Tag | null, ns: Namespace): Options.Publish {
   const options: Record<string, unknown> = { mandatory: message.mandatory ?? false };
   for (const [name, value] of Object.entries(message.properties ?? {})) {
     const option = PROPERTY_NAMES[name];
     if (option !== undefined && value !== undefined) options[option] = value;
   }
+  if (message.properties?.headers) options.headers = withRunQueueNames(message.properties.headers, ns);
   if (tag) options[tag.property] = tag.value;
   return options as Options.Publish;
 }

@@ -99,7 +99,7 @@ function cannotFail(message: MessageSpec, exchange: string, context: PublishCont
 function send(channel: ConfirmChannel, exchange: string, message: MessageSpec, index: number, context: PublishContext): Promise<void> {
   return new Promise((resolve) => {
     const body = Buffer.from(message.payload ?? '', 'utf8');
-    channel.publish(exchange, message.routing_key ?? '', body, publishOptions(message, context.tagger.tagFor(index)), () => resolve());
+    channel.publish(exchange, message.routing_key ?? '', body, publishOptions(message, context.tagger.tagFor(index), context.ns), () => resolve());
   });
 }
 

@@ -6,7 +6,7 @@ import type { AmqpError, Definitions, RunOutcome } from '../../engine/types.js';
 import { amqpRefusal, localRefusal } from './amqp-failure.js';
 import type { ChannelPool } from './channel-pool.js';
 import type { Created } from './created.js';
-import { exchangeArguments, queueArguments } from './declare-arguments.js';
+import { exchangeArguments, queueArguments, withRunQueueNames } from './declare-arguments.js';
 import { Namespace, stripCrLf } from './namespace.js';
 import { onChannels } from './parallel.js';
 import { KNOWN_EXCHANGE_TYPES, PREDECLARED_EXCHANGES } from './predeclared.js';
@@ -161,7 +161,7 @@ async function declareBindings(ch: Channel, ns: Namespace, definitions: Definiti
     const at = { kind: 'binding' as const, index };
     const source = ns.exchangeToBind(b.source);
     let key = b.routing_key ?? '';
-    const args = b.arguments ?? {};
+    const args = withRunQueueNames(b.arguments, ns) ?? {};
     if ((b.destination_type ?? 'queue') === 'exchange') {
       const destination = ns.exchangeToBind(b.destination);
       created.link(source, destination);

@@ -155,7 +155,8 @@ for (const { kind, lang } of BROKERS) {
           if (scenario.kind === 'routing') expectRouting(scenario, state, k);
           else expectConsumers(scenario, state, k);
           if (k === Math.ceil(scenario.steps.length / 2)) {
-            await page.screenshot({ path: path.join(SHOTS, `scenario-${scenario.id}-${kind}-${lang}.png`), fullPage: true });
+            // The viewport: diagram, step panel and controls, as the class sees it (full pages are slow to grab).
+            await page.screenshot({ path: path.join(SHOTS, `scenario-${scenario.id}-${kind}-${lang}.png`) });
           }
         }
         // Past the last step, → changes nothing.

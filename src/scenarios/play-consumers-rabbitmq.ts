@@ -6,7 +6,7 @@
 // (and x-expires removes the queues should the server die mid-play).
 import { randomBytes } from 'node:crypto';
 import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
-import type { AmqpConnection } from '../broker/amqp-connection.js';
+import { BrokerUnavailableError, type AmqpConnection } from '../broker/amqp-connection.js';
 import { publishOrder, type ConsumerPlay, type PlayedConsumerStep } from './play-consumers.js';
 import type { ConsumerAction, ConsumerScenario, Delivery } from './schema.js';
 
@@ -148,14 +148,33 @@ export async function playConsumersOnRabbitMq(
       play.steps.push(played);
     }
   } catch (err) {
+    // Cut off by the connection (broker restarted, connection closed): say so
+    // as runs do (503, "retrying"), not with amqplib's "Channel ended".
+    if (!connection.connected) {
+      throw new BrokerUnavailableError(`lost the connection to RabbitMQ during the play (${err instanceof Error ? err.message : String(err)}); retrying`);
+    }
     play.error = err instanceof Error ? err.message : String(err);
   } finally {
     for (const c of consumers.values()) await c.channel.close().catch(() => {});
     await publisher?.close().catch(() => {});
-    for (const q of scenario.definitions.queues) await admin.deleteQueue(real(q.name)).catch(() => {});
+    const undeleted: string[] = [];
+    for (const q of scenario.definitions.queues) await admin.deleteQueue(real(q.name)).catch(() => undeleted.push(real(q.name)));
     await admin.close().catch(() => {});
+    // Not deletable without a connection: deleted once it is back (x-expires
+    // stays the net should the server die first), as RabbitMqBroker does.
+    if (undeleted.length > 0 && !connection.connected) connection.once('connected', () => void deleteQueues(connection, undeleted));
   }
   return play;
+}
+
+async function deleteQueues(connection: AmqpConnection, queues: string[]): Promise<void> {
+  try {
+    const channel = await connection.createChannel();
+    for (const q of queues) await channel.deleteQueue(q);
+    await channel.close();
+  } catch {
+    // gone again: x-expires removes them
+  }
 }
 
 function mustHave(consumers: Map<string, LiveConsumer>, name: string): LiveConsumer {

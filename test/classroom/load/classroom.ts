@@ -11,7 +11,7 @@ import { ChatStudent, type Recipient } from './chat-student.js';
 import { ErrorLog } from './error-log.js';
 import { DeliveryLedger } from './ledger.js';
 import { listScenarios, ScenarioStudent, type ScenarioInfo } from './scenario-student.js';
-import { studentAddress } from './student-http.js';
+import { StudentHttp, studentAddress } from './student-http.js';
 
 export interface ClassroomOptions {
   /** The server, e.g. http://127.0.0.1:3000 (IPv4: the students' source addresses are). */
@@ -63,6 +63,8 @@ export interface ClassroomReport {
   /** The server's resident memory: peak (VmHWM) over its life, and before the students came. */
   memory: { peakMb: number; beforeMb: number } | null;
   errors: { total: number; lines: string[] };
+  /** Requests sent again, as a browser would, after the server closed an idle kept-alive socket as they left. */
+  keepAliveRetries: number;
   /** A few lost / duplicated / unexpected deliveries. */
   examples: string[];
 }
@@ -79,6 +81,7 @@ export async function runClassroom(options: ClassroomOptions): Promise<Classroom
   const errors = new ErrorLog();
   const ledger = new DeliveryLedger();
   const address = (i: number) => (options.oneAddress ? undefined : studentAddress(i));
+  const retriedBefore = StudentHttp.retried;
   const memoryBefore = options.serverPid ? readRss(options.serverPid).rssMb : null;
 
   const scenarios = await listScenarios(base);
@@ -191,6 +194,7 @@ export async function runClassroom(options: ClassroomOptions): Promise<Classroom
     },
     memory: memoryBefore === null ? null : { peakMb, beforeMb: memoryBefore },
     errors: { total: errors.total, lines: errors.lines() },
+    keepAliveRetries: StudentHttp.retried - retriedBefore,
     examples: books.examples,
   };
 }

@@ -15,6 +15,7 @@ export function formatReport(r: ClassroomReport): string {
     `scenario play (GET /api/scenarios/:id/play, what a step costs): ${ms(r.scenario.play)}`,
     `scenario page (GET /scenarios/:id): ${ms(r.scenario.page)}`,
     r.memory ? `server memory: peak RSS ${r.memory.peakMb.toFixed(0)} MB (before the students: ${r.memory.beforeMb.toFixed(0)} MB)` : 'server memory: not measured',
+    `requests resent after a keep-alive race (as browsers do): ${r.keepAliveRetries}`,
     `errors: ${r.errors.total}${r.errors.lines.length ? `\n  ${r.errors.lines.join('\n  ')}` : ''}`,
     ...(r.examples.length ? [`examples:\n  ${r.examples.join('\n  ')}`] : []),
   ].join('\n');

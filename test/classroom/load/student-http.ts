@@ -28,7 +28,26 @@ export class StudentHttp {
     return this.request('POST', path, Buffer.from(JSON.stringify(body)), { 'content-type': 'application/json', ...headers });
   }
 
-  request(method: string, path: string, payload?: Buffer, headers: Record<string, string> = {}): Promise<Answer> {
+  /** Requests sent again after a keep-alive race (see request()). */
+  static retried = 0;
+
+  /**
+   * A request on a kept-alive socket that the server closes at that very
+   * moment (its keepAliveTimeout, 5 s) fails before any answer: browsers send
+   * it again on a new connection, and so does this client, once (Node's
+   * documented pattern, req.reusedSocket).
+   */
+  async request(method: string, path: string, payload?: Buffer, headers: Record<string, string> = {}): Promise<Answer> {
+    try {
+      return await this.attempt(method, path, payload, headers);
+    } catch (err) {
+      if (!(err as { reusedSocket?: boolean }).reusedSocket || (err as NodeJS.ErrnoException).code !== 'ECONNRESET') throw err;
+      StudentHttp.retried++;
+      return this.attempt(method, path, payload, headers);
+    }
+  }
+
+  private attempt(method: string, path: string, payload?: Buffer, headers: Record<string, string> = {}): Promise<Answer> {
     return new Promise((resolve, reject) => {
       const req = http.request(
         new URL(path, this.base),
@@ -46,7 +65,7 @@ export class StudentHttp {
         },
       );
       req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`${method} ${path}: no answer within ${this.timeoutMs} ms`)));
-      req.on('error', reject);
+      req.on('error', (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
       req.end(payload);
     });
   }

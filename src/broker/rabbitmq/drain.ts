@@ -40,17 +40,26 @@ async function depths(channel: Channel, queues: RunQueue[]): Promise<number[]> {
 /** Declared name → indices of the messages it holds, in the order basic.get gives them. */
 export async function drainQueues(pool: ChannelPool, queues: RunQueue[], tagger: MessageTagger): Promise<Record<string, number[]>> {
   const held = new Map<RunQueue, number[]>(queues.map((q) => [q, []]));
-  // A queue type that refuses basic.get (e.g. a stream) closes the channel:
-  // what was read so far is reported, and the others go on (parallel.ts).
-  await onChannels(pool, queues, async (channel, q) => {
-    const indices = held.get(q)!;
-    for (;;) {
-      const msg = await channel.get(q.real, { noAck: true });
-      if (msg === false) return;
-      const index = tagger.identify(msg.properties as unknown as Record<string, unknown>, msg.content);
-      if (index !== null) indices.push(index);
-    }
-  });
+  // One queue after the other, in declaration order, as the conformance
+  // recordings were made: draining is not a pure observation — basic.get
+  // drops expired messages that reach the head and dead-letters them
+  // (§13 TTL), possibly into a queue drained later. A queue type that
+  // refuses basic.get (e.g. a stream) closes the channel: what was read so
+  // far is reported, and the others go on (parallel.ts).
+  await onChannels(
+    pool,
+    queues,
+    async (channel, q) => {
+      const indices = held.get(q)!;
+      for (;;) {
+        const msg = await channel.get(q.real, { noAck: true });
+        if (msg === false) return;
+        const index = tagger.identify(msg.properties as unknown as Record<string, unknown>, msg.content);
+        if (index !== null) indices.push(index);
+      }
+    },
+    1,
+  );
   const out: Record<string, number[]> = {};
   for (const q of queues) out[q.declared] = held.get(q)!;
   return out;

@@ -16,6 +16,7 @@ import { EmbeddedBroker } from '../src/broker/embedded-broker.js';
 import { RabbitMqBroker } from '../src/broker/rabbitmq-broker.js';
 import type { RunOutcome, RunRequest } from '../src/engine/types.js';
 import { deadLetterOrderIsLoose, randomRun } from './helpers/random-run.js';
+import { connected } from './helpers/connected.js';
 import { requireRabbit } from './helpers/rabbitmq.js';
 
 const RUNS = Number(process.env.DIFF_RUNS ?? 500);
@@ -61,7 +62,8 @@ describe('differential: EmbeddedBroker vs RabbitMQ on random runs', function () 
   let rabbit: RabbitMqBroker;
   before(async function () {
     // No engine prediction inside the RabbitMQ run: the embedded broker is compared on its own.
-    rabbit = new RabbitMqBroker(await requireRabbit(this), { predict: () => null });
+    this.timeout(20_000);
+    rabbit = new RabbitMqBroker(await connected(await requireRabbit(this)), { predict: () => null });
   });
 
   async function both(request: RunRequest): Promise<{ embedded: Comparable; rabbitmq: Comparable }> {

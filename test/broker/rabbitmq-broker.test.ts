@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { AmqpConnection, BrokerUnavailableError } from '../../src/broker/amqp-connection.js';
 import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
 import type { RunRequest } from '../../src/engine/types.js';
+import { connected } from '../helpers/connected.js';
 import { AMQP_URL, requireRabbit } from '../helpers/rabbitmq.js';
 import { closeConnectionNamed } from '../helpers/rabbitmqctl.js';
 
@@ -31,7 +32,8 @@ describe('RabbitMqBroker', function () {
   let connection: AmqpConnection;
   let broker: RabbitMqBroker;
   before(async function () {
-    connection = await requireRabbit(this);
+    this.timeout(20_000);
+    connection = await connected(await requireRabbit(this));
     broker = new RabbitMqBroker(connection);
   });
 

@@ -14,6 +14,7 @@ import { createApp } from '../../src/web/app.js';
 import { RUN_LIMITS } from '../../src/web/run-limits.js';
 import { conformanceDir } from '../helpers/conformance.js';
 import { mutate, prng } from '../helpers/fuzz.js';
+import { connected } from '../helpers/connected.js';
 import { requireRabbit } from '../helpers/rabbitmq.js';
 
 const noRateLimit = { perSecond: 1e9, burst: 1e9 };
@@ -53,7 +54,7 @@ const tutorial5 = {
 
 const brokers: { kind: string; make: (ctx: Mocha.Context) => Promise<Broker> }[] = [
   { kind: 'embedded', make: async () => new EmbeddedBroker() },
-  { kind: 'rabbitmq', make: async (ctx) => new RabbitMqBroker(await requireRabbit(ctx)) },
+  { kind: 'rabbitmq', make: async (ctx) => new RabbitMqBroker(await connected(await requireRabbit(ctx))) },
 ];
 
 for (const { kind, make } of brokers) {
@@ -219,7 +220,7 @@ describe('POST /api/run on RabbitMQ with mutated bodies', function () {
   const SEED = Number(process.env.FUZZ_SEED ?? 20261127);
 
   it(`answers ${TOTAL} mutated conformance bodies without a 5xx, keeping its one connection`, async function () {
-    const connection = await requireRabbit(this);
+    const connection = await connected(await requireRabbit(this));
     const app = createApp({ broker: new RabbitMqBroker(connection), rateLimit: noRateLimit });
     const dir = path.join(conformanceDir(), 'cases');
     const seeds = readdirSync(dir).flatMap((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as unknown[]);

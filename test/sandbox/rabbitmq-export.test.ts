@@ -93,6 +93,9 @@ describe('sandbox exports on a real RabbitMQ', function () {
     const res = await request(app).post('/api/sandbox/export').send({ ...state, vhost: fromFile.name });
     assert.equal(res.status, 200);
     exported = res.body;
+    // Each rabbitmqctl call starts an Erlang VM: the two vhosts are made side by side.
+    await Promise.all([fromFile.create(), fromCode.create()]);
+    mkdirSync(workDir, { recursive: true });
   });
 
   after(async () => {
@@ -115,8 +118,6 @@ describe('sandbox exports on a real RabbitMQ', function () {
   });
 
   it('rabbitmqctl import_definitions of the export routes every message as the sandbox said', async () => {
-    await fromFile.create();
-    mkdirSync(workDir, { recursive: true });
     const file = path.join(workDir, 'definitions.json');
     writeFileSync(file, JSON.stringify(exported.definitions));
     await rabbitmqctl('import_definitions', file);
@@ -127,8 +128,6 @@ describe('sandbox exports on a real RabbitMQ', function () {
   });
 
   it('the amqplib code declares the same topology and its messages route as the sandbox said', async () => {
-    await fromCode.create();
-    mkdirSync(workDir, { recursive: true });
     const script = path.join(workDir, 'topology.mjs');
     writeFileSync(script, exported.code);
     const { stdout } = await promisify(execFile)(process.execPath, [script], { env: { ...process.env, AMQP_URL: fromCode.url }, timeout: 30_000 });

@@ -8,6 +8,7 @@ import { rabbitmqctl } from '../helpers/rabbitmqctl.js';
 export class ScratchVhost {
   readonly name = `sandbox-test-${randomBytes(6).toString('hex')}`;
   private connection: ChannelModel | null = null;
+  private created = false;
 
   get url(): string {
     const url = new URL(AMQP_URL);
@@ -16,6 +17,7 @@ export class ScratchVhost {
   }
 
   async create(): Promise<void> {
+    this.created = true;
     await rabbitmqctl('add_vhost', this.name);
     await rabbitmqctl('set_permissions', '-p', this.name, new URL(AMQP_URL).username || 'guest', '.*', '.*', '.*');
   }
@@ -23,7 +25,7 @@ export class ScratchVhost {
   async delete(): Promise<void> {
     await this.connection?.close().catch(() => {});
     this.connection = null;
-    await rabbitmqctl('delete_vhost', this.name).catch(() => {});
+    if (this.created) await rabbitmqctl('delete_vhost', this.name).catch(() => {});
   }
 
   async connect(): Promise<ChannelModel> {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
 import { createApp } from '../../src/web/app.js';
+import { sandboxWords } from '../../src/web/i18n/sandbox.js';
 import { brokenJson, mutate, prng } from '../helpers/fuzz.js';
 import { shopDefinitions, shopDefinitionsText } from '../sandbox/fixtures.js';
 import { TUTORIAL_KEYS, tutorialState } from '../sandbox/tutorial.js';
@@ -164,6 +165,13 @@ describe('sandbox API', () => {
       assert400(await request(app).post('/api/sandbox/scenario').send({ ...tutorialState() }), /^title is required/, 'title');
       assert400(await request(app).post('/api/sandbox/scenario').send({ topology: {}, title: 'x' }), /publish at least one message/, 'messages');
     });
+  });
+
+  it('has every word in both English and French', () => {
+    assert.deepEqual(Object.keys(sandboxWords.fr).sort(), Object.keys(sandboxWords.en).sort());
+    for (const lang of ['en', 'fr'] as const) {
+      for (const [key, text] of Object.entries(sandboxWords[lang])) assert.ok(text.trim().length > 0, `${lang} ${key}`);
+    }
   });
 
   it('GET /sandbox renders the page in English and French with its test hooks', async () => {

@@ -110,7 +110,6 @@ export const sandboxWords = {
     'sandbox.error.notNumber': '{field}: a whole number, 0 or more.',
     'sandbox.error.twice': '{field} is given twice (in its own field and in the JSON).',
     'sandbox.error.exists': 'There is already a {kind} called {name}.',
-    'sandbox.error.bindingEnds': 'A binding needs a source exchange and a destination.',
     'sandbox.removed.bindings': 'Removed with it, as RabbitMQ does: {count} binding(s).',
     'sandbox.binding.toExchange': 'exchange',
     'sandbox.binding.noKey': '(no key)',
@@ -120,7 +119,6 @@ export const sandboxWords = {
     'sandbox.publish.go': 'Publish',
     'sandbox.messages': 'Messages',
     'sandbox.messages.clear': 'Clear messages',
-    'sandbox.message.show': 'Show',
 
     'sandbox.outcome': 'Outcome',
     'sandbox.diagram': 'Diagram of the topology and of the selected message’s path',
@@ -250,7 +248,6 @@ export const sandboxWords = {
     'sandbox.error.notNumber': '{field} : un nombre entier, 0 ou plus.',
     'sandbox.error.twice': '{field} est donné deux fois (dans son champ et dans le JSON).',
     'sandbox.error.exists': 'Il existe déjà un(e) {kind} nommé(e) {name}.',
-    'sandbox.error.bindingEnds': 'Une liaison a besoin d’un échange source et d’une destination.',
     'sandbox.removed.bindings': 'Supprimées avec, comme le fait RabbitMQ : {count} liaison(s).',
     'sandbox.binding.toExchange': 'échange',
     'sandbox.binding.noKey': '(sans clé)',
@@ -260,7 +257,6 @@ export const sandboxWords = {
     'sandbox.publish.go': 'Publier',
     'sandbox.messages': 'Messages',
     'sandbox.messages.clear': 'Effacer les messages',
-    'sandbox.message.show': 'Voir',
 
     'sandbox.outcome': 'Résultat',
     'sandbox.diagram': 'Schéma de la topologie et du chemin du message choisi',

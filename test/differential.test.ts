@@ -30,7 +30,7 @@ interface Comparable {
 }
 
 /** What both brokers must agree on; queue contents sorted when RabbitMQ's order is not deterministic. */
-export function comparable(outcome: RunOutcome, orderIsLoose: boolean): Comparable {
+function comparable(outcome: RunOutcome, orderIsLoose: boolean): Comparable {
   if (outcome.setup_error) return { setup_error: outcome.setup_error.code };
   const queues = Object.fromEntries(
     Object.entries(outcome.queues ?? {}).map(([name, list]) => [name, orderIsLoose ? [...list].sort((a, b) => a - b) : list]),

@@ -11,8 +11,24 @@ import { explainRouting } from './lib/why-panel.js';
 /** Queue arguments that can take a message back out after it arrived (play-routing.ts keeps the same list). */
 const REMOVING_ARGS = ['x-max-length', 'x-max-length-bytes', 'x-message-ttl', 'x-overflow'];
 
+/** The exchanges every vhost has (semantics §9); drawn when the sandbox uses them without declaring them. */
+const PREDECLARED = { 'amq.direct': 'direct', 'amq.topic': 'topic', 'amq.fanout': 'fanout', 'amq.headers': 'headers', 'amq.match': 'headers' };
+
 export function asScenario(state) {
-  return { kind: 'routing', definitions: state.topology, consumers: [], steps: state.messages.map((message) => ({ message })) };
+  const declared = new Set(state.topology.exchanges.map((x) => x.name));
+  const used = [
+    ...state.topology.bindings.flatMap((b) => [b.source, ...(b.destination_type === 'exchange' ? [b.destination] : [])]),
+    ...state.messages.map((m) => m.exchange),
+  ];
+  const predeclared = [...new Set(used)]
+    .filter((name) => !declared.has(name) && Object.hasOwn(PREDECLARED, name))
+    .map((name) => ({ name, type: PREDECLARED[name], durable: true, auto_delete: false, internal: false, arguments: {} }));
+  return {
+    kind: 'routing',
+    definitions: { ...state.topology, exchanges: [...predeclared, ...state.topology.exchanges] },
+    consumers: [],
+    steps: state.messages.map((message) => ({ message })),
+  };
 }
 
 /**

@@ -249,6 +249,10 @@ describe('the sandbox page in a browser', function () {
     await publish(page, 'orders', 'refund', { mandatory: true });
     // No binding matches: the alternate exchange takes it (and it counts as routed: no return).
     assert.deepEqual(await hits(page), ['unrouted']);
+    // amq.topic is used without being declared: it is drawn all the same, and routes.
+    await publish(page, 'amq.topic', 'payment.card');
+    assert.deepEqual(await hits(page), ['payments']);
+    assert.equal(await page.locator('[data-diagram] [data-exchange="amq.topic"]').count(), 1);
     await page.screenshot({ path: path.join(shots, 'sandbox-imported.png'), fullPage: true });
   });
 
@@ -288,7 +292,7 @@ describe('the sandbox page in a browser', function () {
     assert.equal((await download).suggestedFilename(), 'our-shop.json');
     const scenario = JSON.parse((await page.locator('[data-scenario-output]').textContent())!);
     assert.equal(scenario.kind, 'routing');
-    assert.deepEqual(scenario.steps.map((s: { expect: { queues: string[] } }) => s.expect.queues), [['invoices.pdf'], ['orders.all'], ['unrouted']]);
+    assert.deepEqual(scenario.steps.map((s: { expect: { queues: string[] } }) => s.expect.queues), [['invoices.pdf'], ['orders.all'], ['unrouted'], ['payments']]);
   });
 
   it('exports the definitions and the amqplib code of what is on the page', async () => {

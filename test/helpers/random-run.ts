@@ -166,17 +166,22 @@ function messageSpec(exchanges: string[], keys: string[]): fc.Arbitrary<MessageS
     }));
 }
 
-/** Now and then the list declares one of its items a second time (identically, or not: then 406). */
-function withRareDuplicate<T>(list: fc.Arbitrary<T[]>): fc.Arbitrary<T[]> {
-  return fc
-    .tuple(list, sometimes(fc.nat(), 10))
-    .map(([items, which]) => (which === undefined || items.length === 0 ? items : [...items, items[which % items.length]!]));
+/**
+ * Now and then the list declares one of its items a second time: identically,
+ * or with other properties (RabbitMQ compares some of them: 406, §9/§13).
+ */
+function withRareDuplicate<T extends { name: string }>(list: fc.Arbitrary<T[]>, item: fc.Arbitrary<T>): fc.Arbitrary<T[]> {
+  return fc.tuple(list, sometimes(fc.nat(), 10), fc.option(item, { freq: 2 })).map(([items, which, other]) => {
+    if (which === undefined || items.length === 0) return items;
+    const again = items[which % items.length]!;
+    return [...items, other === null ? again : { ...other, name: again.name }];
+  });
 }
 
 export const randomRun: fc.Arbitrary<RunRequest> = fc
   .record({
-    exchanges: withRareDuplicate(fc.uniqueArray(exchangeDef, { maxLength: 4, selector: (x) => x.name })),
-    queues: withRareDuplicate(fc.uniqueArray(queueDef, { minLength: 1, maxLength: 4, selector: (q) => q.name })),
+    exchanges: withRareDuplicate(fc.uniqueArray(exchangeDef, { maxLength: 4, selector: (x) => x.name }), exchangeDef),
+    queues: withRareDuplicate(fc.uniqueArray(queueDef, { minLength: 1, maxLength: 4, selector: (q) => q.name }), queueDef),
   })
   .chain(({ exchanges, queues }) => {
     const exchangeNames = [...new Set(exchanges.map((x) => x.name).filter((n) => n !== ''))];

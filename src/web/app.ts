@@ -66,7 +66,10 @@ export function createApp(services: AppServices): express.Express {
   );
   // Every POST under /api publishes or declares something on the broker:
   // limit before even parsing the body.
-  app.post('/api/*splat', rateLimit(services.rateLimit ?? { perSecond: 20, burst: 40 }));
+  const publishLimit = rateLimit(services.rateLimit ?? { perSecond: 20, burst: 40 });
+  app.post('/api/*splat', publishLimit);
+  // Playing a scenario declares, publishes and consumes on the broker too, though it is a GET (same bucket).
+  app.get('/api/scenarios/:id/play', publishLimit);
   // The sandbox reads its own bodies (a definitions file over 1 MB is a 400 that names the limit).
   app.use(sandboxApiRouter(services));
   app.use(express.json({ limit: '1mb' }));

@@ -127,31 +127,37 @@ describe('the per-client rate limit', () => {
   });
   after(() => server?.close());
 
-  /** POST from a given loopback source address (one address = one client). */
-  function postFrom(localAddress: string, path: string, body: unknown): Promise<{ status: number; retryAfter?: string; body: any }> {
+  /** POST (GET without a body) from a given loopback source address (one address = one client). */
+  function postFrom(localAddress: string, path: string, body?: unknown): Promise<{ status: number; retryAfter?: string; body: any }> {
     return new Promise((resolve, reject) => {
-      const payload = Buffer.from(JSON.stringify(body));
-      const req = http.request(`${base}${path}`, { method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': payload.length } }, (res) => {
+      const payload = Buffer.from(body === undefined ? '' : JSON.stringify(body));
+      const method = body === undefined ? 'GET' : 'POST';
+      const req = http.request(`${base}${path}`, { method, localAddress, headers: { 'content-type': 'application/json', 'content-length': payload.length } }, (res) => {
         let text = '';
         res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'], body: JSON.parse(text) }));
+        const json = /json/.test(String(res.headers['content-type']));
+        res.on('end', () => resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'], body: json ? JSON.parse(text) : text }));
       });
       req.on('error', reject);
       req.end(payload);
     });
   }
 
-  it('answers a student over the limit 429 with Retry-After and a clear message, and not the others', async () => {
+  it('answers a student over the limit 429 with Retry-After and a clear message, on every publishing endpoint, and not the others', async () => {
     for (let i = 0; i < 3; i++) assert.equal((await postFrom('127.0.0.5', '/api/run', tutorial5)).status, 200);
     const over = await postFrom('127.0.0.5', '/api/run', tutorial5);
     assert.equal(over.status, 429);
     assert.equal(over.retryAfter, '1');
     assert.deepEqual(over.body, { error: { message: 'too many requests: at most 1 per second (bursts of 3); retry in 1 s' } });
-    // Every POST under /api counts: the chat as well.
+    // Every POST under /api counts: the chat as well; and playing a scenario, which publishes though it is a GET.
     assert.equal((await postFrom('127.0.0.5', '/api/chat/session', { name: uniqueName('Eve') })).status, 429);
+    const play = await postFrom('127.0.0.5', '/api/scenarios/topic/play');
+    assert.equal(play.status, 429);
+    assert.match(play.body.error.message, /^too many requests/);
     // Another student (another address) is not slowed down; reading is never limited.
     assert.equal((await postFrom('127.0.0.6', '/api/run', tutorial5)).status, 200);
-    assert.equal((await call(`${base}/api/scenarios`)).status, 200);
+    assert.equal((await postFrom('127.0.0.5', '/api/scenarios')).status, 200);
+    assert.equal((await postFrom('127.0.0.5', '/scenarios/topic')).status, 200);
     // A second later the bucket holds a token again.
     await new Promise((resolve) => setTimeout(resolve, 1100));
     assert.equal((await postFrom('127.0.0.5', '/api/run', tutorial5)).status, 200);

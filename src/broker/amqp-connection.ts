@@ -15,6 +15,22 @@ export interface AmqpConnectionOptions {
   connectionName?: string;
 }
 
+/**
+ * channel.close() that also settles when the connection drops meanwhile:
+ * amqplib 2.3 leaves close()'s promise pending for ever if the connection
+ * closes before the broker's close-ok (the channel only emits 'close'), and
+ * whatever awaited it — a scenario play, a chat request — would hang.
+ */
+export function closeChannel(channel: Channel): Promise<void> {
+  return new Promise((resolve) => {
+    channel.once('close', () => resolve());
+    channel.close().then(
+      () => resolve(),
+      () => resolve(),
+    );
+  });
+}
+
 /** Thrown when the broker cannot be used right now; maps to HTTP 503. */
 export class BrokerUnavailableError extends Error {
   constructor(message: string) {
@@ -67,15 +83,25 @@ export class AmqpConnection extends EventEmitter {
   }
 
   async createChannel(): Promise<Channel> {
-    const channel = await this.current().createChannel();
+    const channel = await this.opening(this.current().createChannel());
     channel.on('error', () => {}); // channel errors also arrive as rejected calls
     return channel;
   }
 
   async createConfirmChannel(): Promise<ConfirmChannel> {
-    const channel = await this.current().createConfirmChannel();
+    const channel = await this.opening(this.current().createConfirmChannel());
     channel.on('error', () => {});
     return channel;
+  }
+
+  /** A channel that could not open because the connection went meanwhile: "broker away" (503), not an internal error. */
+  private async opening<C>(open: Promise<C>): Promise<C> {
+    try {
+      return await open;
+    } catch (err) {
+      if (!this.connected) throw new BrokerUnavailableError(`RabbitMQ went away while opening a channel (${(err as Error).message}); retrying`);
+      throw err;
+    }
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@
 // lived channels for declarations (a 404 or 406 closes the channel it
 // happened on).
 import type { Channel, ConfirmChannel, ConsumeMessage, Message } from 'amqplib';
-import { BrokerUnavailableError, type AmqpConnection } from '../broker/amqp-connection.js';
+import { BrokerUnavailableError, closeChannel, type AmqpConnection } from '../broker/amqp-connection.js';
 import type { OutgoingMessage } from './chat-message.js';
 import { NoQueueError, NoRouteError, type ChatService, type Delivery, type InboxConsumer, type QueueInfo } from './chat-service.js';
 import { decodeDelivery } from './inbound.js';
@@ -58,7 +58,7 @@ export class RabbitMqChat implements ChatService {
       if (replyCode(err) === 405) return { exists: true, consumers: 1 };
       throw this.unavailable(err);
     } finally {
-      await channel.close().catch(() => {});
+      await closeChannel(channel);
     }
   }
 
@@ -73,7 +73,7 @@ export class RabbitMqChat implements ChatService {
       // as it is rather than break that program's declaration.
       if (replyCode(err) !== 406) throw this.unavailable(err);
     } finally {
-      await channel.close().catch(() => {});
+      await closeChannel(channel);
     }
   }
 
@@ -161,7 +161,7 @@ export class RabbitMqChat implements ChatService {
       );
     } catch (err) {
       open = false;
-      await channel.close().catch(() => {});
+      await closeChannel(channel);
       if (replyCode(err) === 404) throw new NoQueueError(queue);
       throw this.unavailable(err);
     }
@@ -169,7 +169,7 @@ export class RabbitMqChat implements ChatService {
       close: async () => {
         if (!open) return;
         open = false;
-        await channel.close().catch(() => {});
+        await closeChannel(channel);
       },
     };
   }
@@ -179,7 +179,8 @@ export class RabbitMqChat implements ChatService {
     this.connection.off('disconnected', this.onDisconnected);
     const publisher = this.publisher;
     this.publisher = null;
-    if (publisher) await (await publisher.catch(() => null))?.close().catch(() => {});
+    const channel = publisher ? await publisher.catch(() => null) : null;
+    if (channel) await closeChannel(channel);
   }
 
   private emit(connected: boolean): void {
@@ -223,7 +224,7 @@ export class RabbitMqChat implements ChatService {
     } catch (err) {
       throw this.unavailable(err);
     } finally {
-      await channel.close().catch(() => {});
+      await closeChannel(channel);
     }
   }
 

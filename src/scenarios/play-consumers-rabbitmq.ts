@@ -6,7 +6,7 @@
 // (and x-expires removes the queues should the server die mid-play).
 import { randomBytes } from 'node:crypto';
 import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { BrokerUnavailableError, type AmqpConnection } from '../broker/amqp-connection.js';
+import { BrokerUnavailableError, closeChannel, type AmqpConnection } from '../broker/amqp-connection.js';
 import { publishOrder, type ConsumerPlay, type PlayedConsumerStep } from './play-consumers.js';
 import type { ConsumerAction, ConsumerScenario, Delivery } from './schema.js';
 
@@ -120,7 +120,7 @@ export async function playConsumersOnRabbitMq(
           consumers.delete(action.consumer);
           // Closing the channel requeues its unacknowledged messages (at the head, in delivery order).
           ready.get(consumer.queue)?.unshift(...consumer.unacked.keys());
-          await consumer.channel.close();
+          await closeChannel(consumer.channel);
           return;
         }
       }
@@ -155,11 +155,11 @@ export async function playConsumersOnRabbitMq(
     }
     play.error = err instanceof Error ? err.message : String(err);
   } finally {
-    for (const c of consumers.values()) await c.channel.close().catch(() => {});
-    await publisher?.close().catch(() => {});
+    for (const c of consumers.values()) await closeChannel(c.channel);
+    if (publisher) await closeChannel(publisher);
     const undeleted: string[] = [];
     for (const q of scenario.definitions.queues) await admin.deleteQueue(real(q.name)).catch(() => undeleted.push(real(q.name)));
-    await admin.close().catch(() => {});
+    await closeChannel(admin);
     // Not deletable without a connection: deleted once it is back (x-expires
     // stays the net should the server die first), as RabbitMqBroker does.
     if (undeleted.length > 0 && !connection.connected) connection.once('connected', () => void deleteQueues(connection, undeleted));
@@ -171,7 +171,7 @@ async function deleteQueues(connection: AmqpConnection, queues: string[]): Promi
   try {
     const channel = await connection.createChannel();
     for (const q of queues) await channel.deleteQueue(q);
-    await channel.close();
+    await closeChannel(channel);
   } catch {
     // gone again: x-expires removes them
   }

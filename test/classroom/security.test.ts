@@ -92,17 +92,17 @@ describe('security headers and the Content-Security-Policy', () => {
     const connection = await requireRabbit(this);
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
-    const secured = createApp({
-      broker: new RabbitMqBroker(connection),
-      connection,
-      logger,
-      chat: new ChatHub(new RabbitMqChat(connection), { secret: randomBytes(32), brokerUrl: connection.redactedUrl }),
-    });
+    const hub = new ChatHub(new RabbitMqChat(connection), { secret: randomBytes(32), brokerUrl: connection.redactedUrl });
+    const secured = createApp({ broker: new RabbitMqBroker(connection), connection, logger, chat: hub });
     const password = new URL(connection.url).password;
     assert.ok(password, 'the test broker URL has a password');
-    for (const path of ['/', '/chat', '/sandbox', '/scenarios/topic', '/healthz', '/api/chat/naming']) {
-      const res = await request(secured).get(path).expect(200);
-      assert.ok(!res.text.includes(`:${password}@`), `${path} shows the password`);
+    try {
+      for (const path of ['/', '/chat', '/sandbox', '/scenarios/topic', '/healthz', '/api/chat/naming']) {
+        const res = await request(secured).get(path).expect(200);
+        assert.ok(!res.text.includes(`:${password}@`), `${path} shows the password`);
+      }
+    } finally {
+      await hub.close();
     }
     const server = await startServer({ BROKER: 'rabbitmq', AMQP_URL: connection.url });
     try {

@@ -1,17 +1,8 @@
 // Random and mutated request bodies, from a seeded PRNG so a failure can be
 // replayed: each body is a pure function of (seed, index).
 
-export function prng(seed: number): () => number {
-  // mulberry32
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// mulberry32, shared with the benchmarks' seeded topologies.
+export { seededRandom as prng } from '../../bench/lib/random-topology.js';
 
 const nasty = [
   '', ' ', '.', '#', '*', 'amq.x', 'amq.', '\u0000', '\r\n', 'é', '😀', '\ud800', '<img src=x onerror=alert(1)>',

@@ -68,7 +68,7 @@ export function scenariosRouter(services: AppServices): Router {
       code: codeSnippets(scenario),
       words: wordsWithPrefix(lang, 'scenario.js.'),
       styles: ['/static/css/scenario.css'],
-      scripts: ['/static/vendor/chart.umd.min.js', '/static/js/scenario-page.js'],
+      scripts: ['/static/js/scenario-page.js'],
     });
   });
 

@@ -11,6 +11,7 @@
 // notices before the first sample.
 import amqp from 'amqplib';
 import { startServer, type ServerProcess } from '../test/helpers/server-process.js';
+import { buildServer } from './lib/build-server.js';
 import { AmqpRoundTrip } from './lib/amqp-roundtrip.js';
 import { AMQP_URL, benchPrefix } from './lib/amqp-url.js';
 import { ChatTab } from './lib/chat-tab.js';
@@ -51,7 +52,9 @@ export async function benchChat(options: ChatBenchOptions = {}): Promise<Row[]> 
 
   try {
     const bare = await bareNodeRss();
-    server = await startServer({ BROKER: 'rabbitmq', AMQP_URL: amqpUrl });
+    // The server as `npm start` runs it: compiled JavaScript on plain node.
+    buildServer();
+    server = await startServer({ BROKER: 'rabbitmq', AMQP_URL: amqpUrl }, 20000, true);
     const pid = server.child.pid!;
     // Loopback source addresses are IPv4: talk to the server over IPv4.
     const base = server.url.replace('localhost', '127.0.0.1');
@@ -60,7 +63,7 @@ export async function benchChat(options: ChatBenchOptions = {}): Promise<Row[]> 
     rows.push({
       benchmark: 'server RSS, idle (BROKER=rabbitmq)',
       figure: { value: idle.rssMb, unit: 'MB' },
-      baseline: { value: bare.rssMb, unit: 'MB', label: 'bare node + tsx' },
+      baseline: { value: bare.rssMb, unit: 'MB', label: 'bare node' },
       ratio: ratioOf(idle.rssMb, bare.rssMb),
       goal: '',
       met: null,

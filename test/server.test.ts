@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { runServerToExit, startServer } from './helpers/server-process.js';
 import { requireRabbit } from './helpers/rabbitmq.js';
+import { buildServer } from '../bench/lib/build-server.js';
 
 describe('the server process', function () {
   this.timeout(30000);
@@ -27,6 +28,18 @@ describe('the server process', function () {
       assert.equal(health.broker.connected, true);
       assert.equal(health.broker.url, 'amqp://guest:***@localhost:5672');
       assert.doesNotMatch(server.output(), /guest:guest/);
+    } finally {
+      assert.equal(await server.stop('SIGTERM'), 0);
+    }
+  });
+
+  it('builds and serves from dist/ as npm start does', async () => {
+    buildServer();
+    const server = await startServer({ BROKER: 'embedded' }, 20000, true);
+    try {
+      const page = await fetch(`${server.url}/scenarios/topic`);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /lazy\.#/);
     } finally {
       assert.equal(await server.stop('SIGTERM'), 0);
     }

@@ -19,11 +19,11 @@ export function readRss(pid: number): Rss {
 }
 
 /**
- * The baseline for the server's idle memory: a Node process that loads tsx
- * (as `npm start` does) and does nothing else, measured after `settleMs`.
+ * The baseline for the server's idle memory: a bare Node process (`npm start`
+ * runs compiled JavaScript on plain node) doing nothing, measured after `settleMs`.
  */
 export async function bareNodeRss(settleMs = 1000): Promise<Rss> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
   try {
     await new Promise((resolve) => setTimeout(resolve, settleMs));
     return readRss(child.pid!);

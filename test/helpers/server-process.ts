@@ -13,8 +13,13 @@ export interface ServerProcess {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
-export async function startServer(env: Record<string, string>, timeoutMs = 20000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/server.ts')], {
+/**
+ * `compiled`: run dist/server.js as `npm start` does (after `npm run build`);
+ * otherwise the TypeScript source through tsx (tests: no build step needed).
+ */
+export async function startServer(env: Record<string, string>, timeoutMs = 20000, compiled = false): Promise<ServerProcess> {
+  const entry = compiled ? [path.join(root, 'dist/server.js')] : ['--import', 'tsx', path.join(root, 'src/server.ts')];
+  const child = spawn(process.execPath, entry, {
     cwd: root,
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -51,6 +51,9 @@ export class AmqpConnection extends EventEmitter {
     private readonly options: AmqpConnectionOptions = {},
   ) {
     super();
+    // Every service of the process (runs, scenario plays, the chat) listens
+    // for 'connected'/'disconnected' on this one connection: more than 10 is normal.
+    this.setMaxListeners(100);
     this.reconnectDelay = options.reconnectDelayMs ?? 500;
   }
 

@@ -3,22 +3,7 @@
 // message "NOT_FOUND - no exchange 'x' in vhost '/'"`, and `code` = 404.
 // Here it becomes data: { code, text, message } (design: errors are data).
 import type { AmqpError } from '../../engine/types.js';
-
-/** AMQP reply-code names, as RabbitMQ spells them in its reply texts. */
-const REPLY_TEXT: Record<number, string> = {
-  312: 'NO_ROUTE',
-  320: 'CONNECTION_FORCED',
-  403: 'ACCESS_REFUSED',
-  404: 'NOT_FOUND',
-  405: 'RESOURCE_LOCKED',
-  406: 'PRECONDITION_FAILED',
-  501: 'FRAME_ERROR',
-  503: 'COMMAND_INVALID',
-  504: 'CHANNEL_ERROR',
-  530: 'NOT_ALLOWED',
-  540: 'NOT_IMPLEMENTED',
-  541: 'INTERNAL_ERROR',
-};
+import { REPLY_TEXT } from '../../engine/errors.js';
 
 export function replyText(code: number): string {
   return REPLY_TEXT[code] ?? 'ERROR';

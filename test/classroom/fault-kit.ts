@@ -2,19 +2,12 @@
 // 5), HTTP calls that never hang (a hang is a failure with a message), and
 // polling until the server reports its broker back.
 import assert from 'node:assert/strict';
+import { tutorial5Definitions } from '../helpers/tutorial5.js';
 
 /** RabbitMQ tutorial 5: Q1 gets *.orange.*, Q2 gets *.*.rabbit and lazy.#; message 4 is lazy.pink.rabbit. */
 export const tutorial5 = {
   name: 'tutorial 5',
-  definitions: {
-    exchanges: [{ name: 'topic_logs', type: 'topic' }],
-    queues: [{ name: 'Q1' }, { name: 'Q2' }],
-    bindings: [
-      { source: 'topic_logs', destination: 'Q1', routing_key: '*.orange.*' },
-      { source: 'topic_logs', destination: 'Q2', routing_key: '*.*.rabbit' },
-      { source: 'topic_logs', destination: 'Q2', routing_key: 'lazy.#' },
-    ],
-  },
+  definitions: tutorial5Definitions,
   messages: ['quick.orange.rabbit', 'lazy.orange.elephant', 'quick.orange.fox', 'lazy.brown.fox', 'lazy.pink.rabbit'].map((routing_key) => ({
     exchange: 'topic_logs',
     routing_key,

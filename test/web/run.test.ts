@@ -16,6 +16,7 @@ import { conformanceDir } from '../helpers/conformance.js';
 import { mutate, prng } from '../helpers/fuzz.js';
 import { connected } from '../helpers/connected.js';
 import { requireRabbit } from '../helpers/rabbitmq.js';
+import { tutorial5Definitions } from '../helpers/tutorial5.js';
 
 const noRateLimit = { perSecond: 1e9, burst: 1e9 };
 
@@ -40,15 +41,7 @@ const keys = [
 ];
 const tutorial5 = {
   name: 'tutorial 5',
-  definitions: {
-    exchanges: [{ name: 'topic_logs', type: 'topic' }],
-    queues: [{ name: 'Q1' }, { name: 'Q2' }],
-    bindings: [
-      { source: 'topic_logs', destination: 'Q1', routing_key: '*.orange.*' },
-      { source: 'topic_logs', destination: 'Q2', routing_key: '*.*.rabbit' },
-      { source: 'topic_logs', destination: 'Q2', routing_key: 'lazy.#' },
-    ],
-  },
+  definitions: tutorial5Definitions,
   messages: keys.map((routing_key) => ({ exchange: 'topic_logs', routing_key, payload: routing_key, mandatory: true })),
 };
 

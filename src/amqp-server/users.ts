@@ -1,0 +1,65 @@
+// Who may log in, and into which virtual host (issue 11, part 5):
+//   - guest:guest, from loopback only (RabbitMQ's loopback_users rule);
+//   - AMQP_USERS=name:password,… — each in the shared vhost "/";
+//   - CLASS_PASSWORD: any name with that password, from any machine, each in
+//     a vhost of their own (they see it as "/"), so one student cannot read
+//     another's queues.
+import { timingSafeEqual } from 'node:crypto';
+import { codecs } from './sasl.js';
+
+export interface UsersConfig {
+  /** name → password. */
+  users: Map<string, string>;
+  classPassword?: string;
+  /** false: guest is refused even from loopback (AMQP_USERS given without guest does not change it). */
+  guest: boolean;
+}
+
+export interface Login {
+  user: string;
+  /** The engine vhost key for "/": "/" shared, or the user's own. */
+  home: string;
+}
+
+/** Parses AMQP_USERS ("alice:pw1,bob:pw2"); a password may contain ':'. */
+export function parseUsers(text: string | undefined): Map<string, string> {
+  const users = new Map<string, string>();
+  for (const part of (text ?? '').split(',')) {
+    const item = part.trim();
+    if (!item) continue;
+    const colon = item.indexOf(':');
+    if (colon <= 0) throw new Error(`AMQP_USERS: "${item}" is not name:password`);
+    users.set(item.slice(0, colon), item.slice(colon + 1));
+  }
+  return users;
+}
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
+/** null: refused (403 ACCESS_REFUSED). */
+export function authenticate(
+  config: UsersConfig,
+  mechanism: string,
+  response: Buffer,
+  remote: string | undefined,
+): Login | null | 'bad-mechanism' {
+  const decode = codecs[mechanism];
+  if (!decode) return 'bad-mechanism';
+  const credentials = decode(response);
+  if (!credentials) return null;
+  const { user, password } = credentials;
+  const known = config.users.get(user);
+  if (known !== undefined) return same(known, password) ? { user, home: '/' } : null;
+  if (user === 'guest' && config.guest) return password === 'guest' && isLoopback(remote) ? { user, home: '/' } : null;
+  if (config.classPassword && same(config.classPassword, password) && user !== 'guest') return { user, home: `user:${user}` };
+  return null;
+}

@@ -1,0 +1,87 @@
+// The WebSocket of /live (GET /api/live/ws): the page's first message says
+// which vhost it wants and proves it may ({vhost, user, password} or
+// {vhost, key}); then it receives the vhost's state a few times a second.
+// Pausing, stepping and clearing happen in the page alone: nobody changes
+// what another viewer sees.
+import { wsText } from '../util/ws-text.js';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { LiveAccess, WatchRequest } from './live-access.js';
+import type { LiveHub } from './live-hub.js';
+
+export const LIVE_VIEW_PATH = '/api/live/ws';
+const MAX_VHOST_CHARS = 255;
+
+export class LiveSocket {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 });
+
+  constructor(
+    private readonly hub: LiveHub,
+    private readonly access: LiveAccess,
+  ) {}
+
+  attach(server: Server): void {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if ((req.url ?? '').split('?')[0] !== LIVE_VIEW_PATH) return;
+      const origin = req.headers.origin;
+      if (origin !== undefined && hostOf(origin) !== req.headers.host) {
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req.socket.remoteAddress));
+    });
+  }
+
+  close(): void {
+    for (const ws of this.wss.clients) ws.terminate();
+    this.wss.close();
+  }
+
+  private accept(ws: WebSocket, remoteAddress: string | undefined): void {
+    let stop: (() => void) | null = null;
+    let asking = false;
+    const error = (key: string) => ws.send(JSON.stringify({ type: 'error', key }));
+    ws.on('message', (data, isBinary) => {
+      const message = isBinary ? null : parse(wsText(data));
+      if (!message) return error('live.error.request');
+      if (stop || asking) return;
+      asking = true;
+      void this.access.check(message.watch, remoteAddress).then((answer) => {
+        asking = false;
+        if (!answer.ok) return error(`live.error.${answer.reason}`);
+        if (ws.readyState !== ws.OPEN) return;
+        const vhost = message.watch.vhost;
+        ws.send(
+          JSON.stringify({ type: 'welcome', vhost, teacher: answer.teacher, vhosts: answer.teacher ? this.hub.vhostNames() : [vhost] }),
+        );
+        stop = this.hub.watch({ vhost, send: (text) => ws.send(text), buffered: () => ws.bufferedAmount });
+      });
+    });
+    ws.on('close', () => stop?.());
+    ws.on('error', () => stop?.());
+  }
+}
+
+type Incoming = { type: 'watch'; watch: WatchRequest };
+
+function parse(text: string): Incoming | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const m = v as Record<string, unknown>;
+  if (m?.type !== 'watch' || typeof m.vhost !== 'string' || m.vhost.length > MAX_VHOST_CHARS) return null;
+  const str = (x: unknown) => (typeof x === 'string' && x.length <= 255 ? x : undefined);
+  return { type: 'watch', watch: { vhost: m.vhost, user: str(m.user), password: str(m.password), key: str(m.key) } };
+}
+
+function hostOf(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+}

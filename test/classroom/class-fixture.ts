@@ -1,0 +1,77 @@
+// A server with classroom mode on either broker, for the class tests.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
+import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
+import type { ClassHub, ClassHubOptions } from '../../src/classroom/class-hub.js';
+import { createClassHub } from '../../src/classroom/create-class-hub.js';
+import { classNames } from '../../src/classroom/rabbitmq-transport.js';
+import { createApp } from '../../src/web/app.js';
+import { requireRabbit } from '../helpers/rabbitmq.js';
+
+export type Kind = 'embedded' | 'rabbitmq';
+
+export interface ClassApp {
+  kind: Kind;
+  url: string;
+  hub: ClassHub;
+  close(): Promise<void>;
+}
+
+export async function startClassApp(ctx: Mocha.Context, kind: Kind, options: ClassHubOptions = {}): Promise<ClassApp> {
+  const connection = kind === 'rabbitmq' ? await requireRabbit(ctx) : null;
+  const hub = createClassHub({ connection, ...options });
+  // Every class the test starts is deleted from RabbitMQ afterwards, ended or not.
+  const codes: string[] = [];
+  const create = hub.create.bind(hub);
+  hub.create = async (items) => {
+    const made = await create(items);
+    codes.push(made.code);
+    return made;
+  };
+  const broker = connection ? new RabbitMqBroker(connection) : new EmbeddedBroker();
+  const server = http.createServer(createApp({ broker, connection, classes: hub, rateLimit: { perSecond: 1000, burst: 1000 } }));
+  hub.attach(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    kind,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    hub,
+    close: async () => {
+      await hub.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (connection) {
+        const ch = await connection.createChannel();
+        for (const code of codes) {
+          const names = classNames(code);
+          await ch.deleteQueue(names.inputs);
+          await ch.deleteQueue(names.state);
+          await ch.deleteExchange(names.events);
+        }
+        await ch.close();
+      }
+    },
+  };
+}
+
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | false | null | undefined> | T | false | null | undefined,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+      last = value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > until)
+      throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -17,7 +17,17 @@ function span(className, text) {
   return el;
 }
 
-export function createLog(list, t) {
+/** <time datetime="2026-12-04T05:02:11.000Z">05:02</time>, in the page's language. */
+function timeOf(lang, at) {
+  const el = document.createElement('time');
+  const date = new Date(Number.isFinite(at) ? at : Date.now());
+  el.dateTime = date.toISOString();
+  el.textContent = date.toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
+  el.title = date.toLocaleString(lang);
+  return el;
+}
+
+export function createLog(list, t, lang) {
   const byId = new Map();
 
   function setPath(li, path) {
@@ -50,9 +60,10 @@ export function createLog(list, t) {
       list.replaceChildren();
     },
 
-    /** A line of the conversation: {id, kind, mine, who, text, private, path, state, restored}. */
+    /** A line of the conversation: {id, at, kind, mine, who, text, private, path, state, restored}. */
     add(line) {
       const li = document.createElement('li');
+      li.append(timeOf(lang, line.at));
       li.dataset.kind = line.kind;
       li.dataset.id = line.id;
       li.dataset.mine = String(Boolean(line.mine));
@@ -81,12 +92,13 @@ export function createLog(list, t) {
       return li;
     },
 
-    /** A notice that is not a message (welcome): no id to de-duplicate. */
-    notice(kind, text) {
+    /** A notice that is not a message (welcome, joined, left): no id to de-duplicate, never stored. */
+    notice(kind, text, at) {
       const li = document.createElement('li');
       li.dataset.kind = kind;
-      li.append(span('chat-line', text));
+      li.append(timeOf(lang, at), span('chat-line', text));
       list.append(li);
+      li.scrollIntoView({ block: 'nearest' });
       return li;
     },
 

@@ -17,7 +17,7 @@ import pika
 # the playground's RabbitMQ (password hidden here)
 connection = pika.BlockingConnection(pika.URLParameters(${py(url)}))
 channel = connection.channel()
-channel.queue_declare(queue=${py(peer.inbox)}, durable=True)  # your inbox
+channel.queue_declare(queue=${py(peer.inbox)})  # your inbox: a plain queue (not durable), as the page declares one
 
 # to ${me.name}: the default exchange, routing key = ${me.name}'s inbox queue
 channel.basic_publish(exchange='', routing_key=${py(me.inbox)}, body='Hi How Are you',
@@ -45,7 +45,7 @@ import amqp from 'amqplib';
 
 const connection = await amqp.connect(${js(url)}); // password hidden here
 const channel = await connection.createChannel();
-await channel.assertQueue(${js(peer.inbox)}, { durable: true }); // your inbox
+await channel.assertQueue(${js(peer.inbox)}, { durable: false }); // your inbox: a plain queue, as the page declares one
 
 // to ${me.name}: the default exchange, routing key = ${me.name}'s inbox queue
 channel.sendToQueue(${js(me.inbox)}, Buffer.from('Hi How Are you'),

@@ -42,21 +42,52 @@ export function knownNames() {
   }
 }
 
-/** The name this tab used (sessionStorage is per tab): a reload rejoins as the same person. */
+/**
+ * The name to fill in: this tab's own (sessionStorage is per tab, so two
+ * tabs of two people keep theirs across a reload), else the last one this
+ * browser used (a tab closed and opened again, a new tab).
+ */
 export function tabName() {
   try {
-    return sessionStorage.getItem(`${PREFIX}tab-name`) ?? '';
+    return sessionStorage.getItem(`${PREFIX}tab-name`) ?? read('last-name') ?? '';
   } catch {
-    return '';
+    return read('last-name') ?? '';
   }
 }
 
 export function saveTabName(name) {
+  write('last-name', name);
   try {
     sessionStorage.setItem(`${PREFIX}tab-name`, name);
   } catch {
     // not remembered: the user types the name again
   }
+}
+
+/**
+ * Messages not yet confirmed by the broker, per name: they outlive the tab,
+ * and the next tab of that person sends them (same id: the server publishes
+ * an id once, the pages show it once).
+ */
+export function loadOutbox(name) {
+  try {
+    const items = JSON.parse(read(`outbox:${name}`) ?? '[]');
+    return Array.isArray(items) ? items.filter((i) => i && typeof i.id === 'string' && i.body && i.line) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function keepInOutbox(name, item) {
+  const items = loadOutbox(name).filter((i) => i.id !== item.id);
+  items.push(item);
+  write(`outbox:${name}`, JSON.stringify(items));
+}
+
+export function dropFromOutbox(name, id) {
+  const items = loadOutbox(name);
+  const rest = items.filter((i) => i.id !== id);
+  if (rest.length !== items.length) write(`outbox:${name}`, JSON.stringify(rest));
 }
 
 export function loadHistory(name) {

@@ -1,16 +1,17 @@
 // The chat as the web layer sees it: take a name, send a message, serve the
 // live channel. Built from a ChatService (RabbitMQ or embedded); holds no
 // state of its own that another server process would need.
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import pino, { type Logger } from 'pino';
 import { ChatError } from './chat-error.js';
 import type { MessagePath } from './chat-message.js';
 import { NoRouteError, type ChatService } from './chat-service.js';
+import { ClaimCodes } from './claim-code.js';
 import { InboxRelay } from './inbox-relay.js';
 import { LiveServer } from './live-server.js';
-import { CHAT_EXCHANGE, chatNaming, INBOX_EXPIRES_MS, personKey, PRESENCE_TTL_MS, roomKey } from './naming.js';
+import { CHAT_EXCHANGE, chatNaming, NAME_LEASE_MS, personKey, PRESENCE_HEARTBEAT_MS, roomKey } from './naming.js';
 import { claimParticipant, type Participant } from './participants.js';
+import { RecentSends } from './recent-sends.js';
 import type { ClaimRequest, Recipient, SendRequest } from './requests.js';
 import { TokenSigner } from './token.js';
 
@@ -19,47 +20,44 @@ export interface ChatHubOptions {
   logger?: Logger;
   /** The broker's URL without password, shown in the "from your own program" snippets. */
   brokerUrl?: string | null;
-  /** Lifetime of a token; keep it equal to the inboxes' x-expires (see token.ts). */
+  /** Lifetime of a token; keep it equal to the name's lease (see token.ts). */
   tokenTtlMs?: number;
+  /** How often each inbox says "here" to its room; a page forgets someone after 3 silent heartbeats. */
+  presenceHeartbeatMs?: number;
 }
 
 export class ChatHub {
   readonly relay: InboxRelay;
   private readonly live: LiveServer;
   private readonly signer: TokenSigner;
+  private readonly codes: ClaimCodes;
   private readonly logger: Logger;
+  private readonly recent = new RecentSends();
+  readonly presence: { heartbeatMs: number; ttlMs: number };
 
   constructor(
     readonly service: ChatService,
     private readonly options: ChatHubOptions,
   ) {
     this.logger = options.logger ?? pino({ level: 'silent' });
-    this.signer = new TokenSigner(options.secret, options.tokenTtlMs ?? INBOX_EXPIRES_MS);
-    this.relay = new InboxRelay(service, this.logger);
-    this.live = new LiveServer(this.relay, this.signer, this.logger);
+    this.signer = new TokenSigner(options.secret, options.tokenTtlMs ?? NAME_LEASE_MS);
+    this.codes = new ClaimCodes(options.secret);
+    const heartbeatMs = options.presenceHeartbeatMs ?? PRESENCE_HEARTBEAT_MS;
+    this.presence = { heartbeatMs, ttlMs: 3 * heartbeatMs };
+    const credentials = (p: Participant) => ({ token: this.signer.sign(p), code: this.codes.codeFor(p.name) });
+    const renewMs = (options.tokenTtlMs ?? NAME_LEASE_MS) / 12;
+    this.relay = new InboxRelay(service, this.logger, { heartbeatMs, renewMs, presenceTtlMs: this.presence.ttlMs, credentials });
+    this.live = new LiveServer(this.relay, this.signer, credentials, this.logger);
   }
 
   get kind(): 'embedded' | 'rabbitmq' {
     return this.service.kind;
   }
 
-  /** Takes a name (and room, and maybe a chosen inbox) for this browser; tells the room. */
-  async claim(request: ClaimRequest): Promise<{ participant: Participant; token: string }> {
-    const { participant, token } = await claimParticipant(this.service, this.signer, request);
-    // The report's "online" notice, for the room; stale after a minute.
-    await this.service
-      .publish({
-        id: randomUUID(),
-        from: participant.name,
-        text: `${participant.name} is online`,
-        exchange: CHAT_EXCHANGE,
-        routingKey: roomKey(participant.room),
-        replyTo: participant.inbox,
-        event: 'online',
-        expirationMs: PRESENCE_TTL_MS,
-      })
-      .catch((err) => this.logger.debug({ err: (err as Error).message }, 'chat: online notice not sent'));
-    return { participant, token };
+  /** Takes a name (and room, and maybe a chosen inbox) for this browser. The room hears of it when the tab's live channel opens (inbox-relay.ts). */
+  async claim(request: ClaimRequest): Promise<{ participant: Participant; token: string; code: string }> {
+    const { participant, token } = await claimParticipant(this.service, this.signer, this.codes, request);
+    return { participant, token, code: this.codes.codeFor(participant.name) };
   }
 
   /** The participant an "Authorization: Bearer <token>" header speaks for (401 otherwise). */
@@ -70,7 +68,16 @@ export class ChatHub {
     return { name: claims.name, room: claims.room, inbox: claims.inbox };
   }
 
-  async send(sender: Participant, request: SendRequest): Promise<{ id: string; path: MessagePath }> {
+  /**
+   * Publishes once per id: a tab that comes back resends what it had not
+   * seen confirmed (its outbox survives in the browser), and two tabs of one
+   * person may resend the same message; the second gets the first's answer.
+   */
+  send(sender: Participant, request: SendRequest): Promise<{ id: string; path: MessagePath }> {
+    return this.recent.once(`${sender.name}\0${request.id}`, () => this.publishOnce(sender, request));
+  }
+
+  private async publishOnce(sender: Participant, request: SendRequest): Promise<{ id: string; path: MessagePath }> {
     const path = addressOf(sender, request.to);
     try {
       await this.service.publish({ id: request.id, from: sender.name, text: request.text, replyTo: sender.inbox, ...path });

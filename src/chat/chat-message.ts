@@ -10,7 +10,9 @@ export interface MessagePath {
   queue?: string;
 }
 
-export type ChatEvent = 'online';
+/** Presence notices (naming.ts): someone's first tab opened, they are still there, they are gone. */
+export const CHAT_EVENTS = ['join', 'here', 'left'] as const;
+export type ChatEvent = (typeof CHAT_EVENTS)[number];
 
 export interface OutgoingMessage {
   id: string;

@@ -7,7 +7,21 @@ import type { ChatMessage, OutgoingMessage } from './chat-message.js';
 export interface QueueInfo {
   exists: boolean;
   consumers: number;
+  /** Ready messages (queue.declare-ok's message_count). */
+  messages: number;
 }
+
+/**
+ * How the chat declares a queue:
+ * - inbox: chat.N, durable, x-expires 24 h;
+ * - plain: a queue the user names as inbox, when it does not exist yet —
+ *   exactly what pika's queue_declare(queue=…) makes (not durable, no
+ *   arguments), so that the report's program, started after the page, finds
+ *   an equivalent queue and does not fail with 406 PRECONDITION_FAILED;
+ * - lease: chat-lease.N, durable, x-max-length 1, x-message-ttl 1 h: it holds
+ *   the last "N was used" marker for an hour (naming.ts, NAME_LEASE_MS).
+ */
+export type QueueShape = 'inbox' | 'plain' | 'lease';
 
 export interface Delivery {
   message: ChatMessage;
@@ -25,15 +39,13 @@ export interface ChatService {
   readonly connected: boolean;
   /** The broker went away (false) or came back (true). Returns an unsubscribe function. */
   onStatus(listener: (connected: boolean) => void): () => void;
-  /** queue.declare passive: does the queue exist, and is someone reading it? */
+  /** queue.declare passive: does the queue exist, is someone reading it, does it hold messages? */
   inspectQueue(queue: string): Promise<QueueInfo>;
   /**
-   * Declares the chat exchange and a durable queue: with x-expires when
-   * `expires`, plain otherwise (what `queue_declare(durable=True)` makes, so
-   * an outside program's own declaration matches). A queue that exists with
-   * other arguments is used as it is.
+   * Declares the chat exchange and a queue of that shape. A queue that
+   * exists with other arguments is used as it is.
    */
-  declareQueue(queue: string, options: { expires: boolean }): Promise<void>;
+  declareQueue(queue: string, shape: QueueShape): Promise<void>;
   bind(queue: string, routingKey: string): Promise<void>;
   unbind(queue: string, routingKey: string): Promise<void>;
   /**

@@ -6,13 +6,22 @@
 // goes away. The chat only binds exact keys (user.N, room.R), so the topic
 // exchange reduces here to a lookup by key.
 import type { ChatMessage, OutgoingMessage } from './chat-message.js';
-import { NoQueueError, NoRouteError, type ChatService, type Delivery, type InboxConsumer, type QueueInfo } from './chat-service.js';
+import {
+  NoQueueError,
+  NoRouteError,
+  type ChatService,
+  type Delivery,
+  type InboxConsumer,
+  type QueueInfo,
+  type QueueShape,
+} from './chat-service.js';
 import { decodeDelivery } from './inbound.js';
 import { PREFETCH } from './limits.js';
-import { CHAT_EXCHANGE, EVENT_HEADER, INBOX_EXPIRES_MS, SENDER_HEADER } from './naming.js';
+import { CHAT_EXCHANGE, EVENT_HEADER, INBOX_EXPIRES_MS, NAME_LEASE_MS, SENDER_HEADER } from './naming.js';
 
 export interface EmbeddedChatOptions {
   inboxExpiresMs?: number;
+  leaseMs?: number;
 }
 
 interface Stored {
@@ -38,6 +47,9 @@ interface Queue {
   next: number;
   expiresMs: number | null;
   expiryTimer: NodeJS.Timeout | null;
+  /** x-max-length (drop-head) and x-message-ttl, as the lease declares them. */
+  maxLength: number | null;
+  messageTtlMs: number | null;
 }
 
 export class EmbeddedChat implements ChatService {
@@ -47,10 +59,12 @@ export class EmbeddedChat implements ChatService {
   /** routing key → queue names bound to the chat exchange with it. */
   private readonly bindings = new Map<string, Set<string>>();
   private readonly inboxExpiresMs: number;
+  private readonly leaseMs: number;
   private deliveryTag = 0;
 
   constructor(options: EmbeddedChatOptions = {}) {
     this.inboxExpiresMs = options.inboxExpiresMs ?? INBOX_EXPIRES_MS;
+    this.leaseMs = options.leaseMs ?? NAME_LEASE_MS;
   }
 
   onStatus(): () => void {
@@ -59,17 +73,30 @@ export class EmbeddedChat implements ChatService {
 
   async inspectQueue(name: string): Promise<QueueInfo> {
     const queue = this.queues.get(name);
-    if (!queue) return { exists: false, consumers: 0 };
+    if (!queue) return { exists: false, consumers: 0, messages: 0 };
     // A passive declare renews the x-expires lease on RabbitMQ too (the
     // queue process re-arms its expiry timer on stat).
     this.armExpiry(queue);
-    return { exists: true, consumers: queue.consumers.length };
+    // Expired messages at the head are gone (RabbitMQ drops them on a timer).
+    const now = Date.now();
+    const messages = queue.messages.filter((m) => m.expiresAt === null || m.expiresAt > now).length;
+    return { exists: true, consumers: queue.consumers.length, messages };
   }
 
-  async declareQueue(name: string, { expires }: { expires: boolean }): Promise<void> {
+  async declareQueue(name: string, shape: QueueShape): Promise<void> {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = { name, messages: [], consumers: [], next: 0, expiresMs: expires ? this.inboxExpiresMs : null, expiryTimer: null };
+      const lease = shape === 'lease';
+      queue = {
+        name,
+        messages: [],
+        consumers: [],
+        next: 0,
+        expiresMs: shape === 'plain' ? null : this.inboxExpiresMs,
+        expiryTimer: null,
+        maxLength: lease ? 1 : null,
+        messageTtlMs: lease ? this.leaseMs : null,
+      };
       this.queues.set(name, queue);
     }
     // A redeclaration renews the x-expires lease, as on RabbitMQ.
@@ -92,20 +119,28 @@ export class EmbeddedChat implements ChatService {
   async publish(message: OutgoingMessage): Promise<void> {
     const targets =
       message.exchange === ''
-        ? this.queues.has(message.routingKey) ? [message.routingKey] : []
-        : message.exchange === CHAT_EXCHANGE ? [...(this.bindings.get(message.routingKey) ?? [])] : [];
+        ? this.queues.has(message.routingKey)
+          ? [message.routingKey]
+          : []
+        : message.exchange === CHAT_EXCHANGE
+          ? [...(this.bindings.get(message.routingKey) ?? [])]
+          : [];
     if (targets.length === 0) throw new NoRouteError(message.exchange, message.routingKey);
     const now = Date.now();
     for (const name of targets) {
       const queue = this.queues.get(name)!;
+      // The lower of the message's and the queue's TTL applies (RabbitMQ).
+      const ttls = [message.expirationMs, queue.messageTtlMs ?? undefined].filter((x): x is number => x !== undefined);
       queue.messages.push({
         message,
         body: Buffer.from(message.text, 'utf8'),
         timestamp: Math.floor(now / 1000),
-        expiresAt: message.expirationMs !== undefined ? now + message.expirationMs : null,
+        expiresAt: ttls.length > 0 ? now + Math.min(...ttls) : null,
         exchange: message.exchange,
         redelivered: false,
       });
+      // x-max-length with the default overflow: drop from the head.
+      if (queue.maxLength !== null) queue.messages.splice(0, Math.max(0, queue.messages.length - queue.maxLength));
       this.dispatchSoon(queue);
     }
   }
@@ -151,7 +186,7 @@ export class EmbeddedChat implements ChatService {
       const stored = queue.messages.shift()!;
       // Expired messages are dropped at the head of the queue, never delivered.
       if (stored.expiresAt !== null && stored.expiresAt <= Date.now()) continue;
-      const consumer = ready[queue.next++ % ready.length]!;
+      const consumer = ready[queue.next++ % ready.length];
       const tag = ++this.deliveryTag;
       consumer.unacked.set(tag, stored);
       consumer.onDelivery({ message: this.decode(queue, stored), ack: () => consumer.unacked.delete(tag) });

@@ -3,7 +3,7 @@
 // client is untrusted input). Nothing here is HTML: the page shows every
 // field with textContent.
 import { randomUUID } from 'node:crypto';
-import type { ChatMessage, RawDelivery, Refusal } from './chat-message.js';
+import { CHAT_EVENTS, type ChatMessage, type RawDelivery, type Refusal } from './chat-message.js';
 import { BODY_MAX_BYTES, MESSAGE_ID_PATTERN, NAME_PATTERN, QUEUE_PATTERN, TEXT_MAX } from './limits.js';
 import { EVENT_HEADER, SENDER_HEADER } from './naming.js';
 
@@ -11,7 +11,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function decodeDelivery(raw: RawDelivery): ChatMessage {
   const { text, refused } = decodeBody(raw.body);
-  const event = headerText(raw.headers?.[EVENT_HEADER]) === 'online' ? 'online' : null;
+  const named = headerText(raw.headers?.[EVENT_HEADER]);
+  const event = CHAT_EVENTS.find((e) => e === named) ?? null;
   return {
     // A message without a usable id gets one here. If it is redelivered
     // before a tab acknowledges it, it may show twice: the one case where

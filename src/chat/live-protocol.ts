@@ -8,7 +8,10 @@ export const LIVE_PATH = '/api/chat/live';
 
 /** server → tab */
 export type LiveEvent =
-  | { type: 'welcome'; participant: Participant; token: string }
+  /** code: what to type in another browser to be this person there (claim-code.ts). */
+  | { type: 'welcome'; participant: Participant; token: string; code: string }
+  /** A fresh token (and code) now and then while the tab is open: the sliding lease of token.ts. */
+  | { type: 'token'; token: string; code: string }
   | { type: 'message'; message: ChatMessage }
   /** online: this tab's inbox is consumed; away: the broker is unreachable (messages wait in the queue). */
   | { type: 'status'; broker: 'online' | 'away' }
@@ -31,7 +34,7 @@ export function parseLiveRequest(data: string): LiveRequest | null {
   const v = value as { type?: unknown; token?: unknown; ids?: unknown };
   if (v?.type === 'hello' && typeof v.token === 'string') return { type: 'hello', token: v.token };
   if (v?.type === 'ack' && Array.isArray(v.ids) && v.ids.length <= MAX_ACK_IDS && v.ids.every((id) => typeof id === 'string')) {
-    return { type: 'ack', ids: v.ids as string[] };
+    return { type: 'ack', ids: v.ids };
   }
   return null;
 }

@@ -2,12 +2,14 @@
 // server. A tab proves who it is with its token in its first message (not in
 // the URL, which ends up in logs), then receives its inbox and acknowledges
 // what it has shown.
+import { wsText } from '../util/ws-text.js';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { InboxRelay } from './inbox-relay.js';
 import { LIVE_PATH, parseLiveRequest, type LiveClient, type LiveEvent } from './live-protocol.js';
+import type { Participant } from './participants.js';
 import type { TokenSigner } from './token.js';
 
 const PING_MS = 25_000;
@@ -21,6 +23,7 @@ export class LiveServer {
   constructor(
     private readonly relay: InboxRelay,
     private readonly signer: TokenSigner,
+    private readonly credentials: (participant: Participant) => { token: string; code: string },
     private readonly logger: Logger,
   ) {
     // A tab that vanished without closing (laptop lid) is noticed by the
@@ -79,7 +82,7 @@ export class LiveServer {
       },
     };
     ws.on('message', (data, isBinary) => {
-      const request = isBinary ? null : parseLiveRequest(data.toString());
+      const request = isBinary ? null : parseLiveRequest(wsText(data));
       if (!request) {
         client.send({ type: 'error', key: 'chat.error.live-request' });
         return;
@@ -92,7 +95,7 @@ export class LiveServer {
         }
         const participant = { name: claims.name, room: claims.room, inbox: claims.inbox };
         // A fresh token: the sliding lease of token.ts.
-        client.send({ type: 'welcome', participant, token: this.signer.sign(participant) });
+        client.send({ type: 'welcome', participant, ...this.credentials(participant) });
         this.relay.join(participant, client);
       } else {
         this.relay.ack(client, request.ids);

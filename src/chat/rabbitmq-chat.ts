@@ -6,14 +6,24 @@
 import type { Channel, ConfirmChannel, ConsumeMessage, Message } from 'amqplib';
 import { BrokerUnavailableError, closeChannel, type AmqpConnection } from '../broker/amqp-connection.js';
 import type { OutgoingMessage } from './chat-message.js';
-import { NoQueueError, NoRouteError, type ChatService, type Delivery, type InboxConsumer, type QueueInfo } from './chat-service.js';
+import {
+  NoQueueError,
+  NoRouteError,
+  type ChatService,
+  type Delivery,
+  type InboxConsumer,
+  type QueueInfo,
+  type QueueShape,
+} from './chat-service.js';
 import { decodeDelivery } from './inbound.js';
 import { PREFETCH } from './limits.js';
-import { CHAT_EXCHANGE, CHAT_EXCHANGE_TYPE, EVENT_HEADER, INBOX_EXPIRES_MS, SENDER_HEADER } from './naming.js';
+import { CHAT_EXCHANGE, CHAT_EXCHANGE_TYPE, EVENT_HEADER, INBOX_EXPIRES_MS, NAME_LEASE_MS, SENDER_HEADER } from './naming.js';
 
 export interface RabbitMqChatOptions {
   /** x-expires of the participants' inboxes (tests shorten it). */
   inboxExpiresMs?: number;
+  /** How long a name stays used after its last use (tests shorten it). */
+  leaseMs?: number;
 }
 
 export class RabbitMqChat implements ChatService {
@@ -23,6 +33,7 @@ export class RabbitMqChat implements ChatService {
   private readonly returned = new Set<string>();
   private readonly listeners = new Set<(connected: boolean) => void>();
   private readonly inboxExpiresMs: number;
+  private readonly leaseMs: number;
   private readonly onConnected = () => this.emit(true);
   private readonly onDisconnected = () => {
     this.publisher = null;
@@ -34,6 +45,7 @@ export class RabbitMqChat implements ChatService {
     options: RabbitMqChatOptions = {},
   ) {
     this.inboxExpiresMs = options.inboxExpiresMs ?? INBOX_EXPIRES_MS;
+    this.leaseMs = options.leaseMs ?? NAME_LEASE_MS;
     connection.on('connected', this.onConnected);
     connection.on('disconnected', this.onDisconnected);
   }
@@ -51,22 +63,22 @@ export class RabbitMqChat implements ChatService {
     const channel = await this.openChannel();
     try {
       const ok = await channel.checkQueue(queue);
-      return { exists: true, consumers: ok.consumerCount };
+      return { exists: true, consumers: ok.consumerCount, messages: ok.messageCount };
     } catch (err) {
-      if (replyCode(err) === 404) return { exists: false, consumers: 0 };
+      if (replyCode(err) === 404) return { exists: false, consumers: 0, messages: 0 };
       // 405 RESOURCE_LOCKED: another connection's exclusive queue — in use.
-      if (replyCode(err) === 405) return { exists: true, consumers: 1 };
+      if (replyCode(err) === 405) return { exists: true, consumers: 1, messages: 0 };
       throw this.unavailable(err);
     } finally {
       await closeChannel(channel);
     }
   }
 
-  async declareQueue(queue: string, { expires }: { expires: boolean }): Promise<void> {
+  async declareQueue(queue: string, shape: QueueShape): Promise<void> {
     const channel = await this.openChannel();
     try {
       await channel.assertExchange(CHAT_EXCHANGE, CHAT_EXCHANGE_TYPE, { durable: true });
-      await channel.assertQueue(queue, { durable: true, arguments: expires ? { 'x-expires': this.inboxExpiresMs } : {} });
+      await channel.assertQueue(queue, this.queueOptions(shape));
     } catch (err) {
       // 406 PRECONDITION_FAILED "inequivalent arg": the queue exists with
       // other arguments (an outside program declared it its own way). Use it
@@ -183,24 +195,38 @@ export class RabbitMqChat implements ChatService {
     if (channel) await closeChannel(channel);
   }
 
+  private queueOptions(shape: QueueShape): { durable: boolean; arguments: Record<string, number> } {
+    // "plain" is pika's queue_declare(queue=…): durable=False, no arguments
+    // (amqplib's assertQueue defaults to durable: true, hence spelled out).
+    if (shape === 'plain') return { durable: false, arguments: {} };
+    if (shape === 'inbox') return { durable: true, arguments: { 'x-expires': this.inboxExpiresMs } };
+    // The lease keeps only its newest marker (x-max-length 1, drop-head) and
+    // forgets it after leaseMs (x-message-ttl: a queue-wide TTL is enforced
+    // at the head on a timer, so message_count drops to 0 by itself).
+    return { durable: true, arguments: { 'x-max-length': 1, 'x-message-ttl': this.leaseMs, 'x-expires': this.inboxExpiresMs } };
+  }
+
   private emit(connected: boolean): void {
     for (const listener of this.listeners) listener(connected);
   }
 
   private publishChannel(): Promise<ConfirmChannel> {
     if (!this.publisher) {
-      const created = this.connection.createConfirmChannel().catch((err) => Promise.reject(this.unavailable(err))).then(async (channel) => {
-        // Publishing to a missing exchange would close this channel (404):
-        // make sure "chat" exists, whatever happened to it since.
-        await channel.assertExchange(CHAT_EXCHANGE, CHAT_EXCHANGE_TYPE, { durable: true });
-        channel.on('return', (msg: Message) => {
-          if (typeof msg.properties.messageId === 'string') this.returned.add(msg.properties.messageId);
+      const created = this.connection
+        .createConfirmChannel()
+        .catch((err) => Promise.reject(this.unavailable(err)))
+        .then(async (channel) => {
+          // Publishing to a missing exchange would close this channel (404):
+          // make sure "chat" exists, whatever happened to it since.
+          await channel.assertExchange(CHAT_EXCHANGE, CHAT_EXCHANGE_TYPE, { durable: true });
+          channel.on('return', (msg: Message) => {
+            if (typeof msg.properties.messageId === 'string') this.returned.add(msg.properties.messageId);
+          });
+          channel.on('close', () => {
+            if (this.publisher === created) this.publisher = null;
+          });
+          return channel;
         });
-        channel.on('close', () => {
-          if (this.publisher === created) this.publisher = null;
-        });
-        return channel;
-      });
       created.catch(() => {
         if (this.publisher === created) this.publisher = null;
       });
@@ -233,9 +259,11 @@ export class RabbitMqChat implements ChatService {
    * internal error — also when amqplib reports the closed channel ("Channel
    * ended", "Channel closed") before the connection's own 'close' event.
    */
-  private unavailable(err: unknown): unknown {
-    if (err instanceof BrokerUnavailableError || replyCode(err) !== undefined) return err;
-    const message = (err as Error)?.message ?? String(err);
+  private unavailable(err: unknown): Error {
+    if (err instanceof BrokerUnavailableError) return err;
+    if (!(err instanceof Error)) return new Error(String(err));
+    if (replyCode(err) !== undefined) return err;
+    const message = err.message;
     if (!this.connection.connected || /channel (ended|closed)|connection closed/i.test(message)) {
       return new BrokerUnavailableError(`RabbitMQ went away: ${message}`);
     }

@@ -1,5 +1,5 @@
 // The shapes of the chat's requests. Error messages are words keys (see
-// src/web/i18n/chat.ts): the route translates them into the page's language
+// locales/*/chat.json): the route translates them into the page's language
 // and answers 400 {"error": {"message", "path"}}.
 import { z } from 'zod';
 import { MESSAGE_ID_PATTERN, NAME_MAX, NAME_PATTERN, QUEUE_MAX, QUEUE_PATTERN, TEXT_MAX } from './limits.js';
@@ -42,6 +42,8 @@ export const claimRequest = z.object({
   ),
   /** The token this browser holds for that name, if any. */
   token: z.string('chat.error.token').max(2048, 'chat.error.token').optional().nullable(),
+  /** The code another browser of this person shows (claim-code.ts). */
+  code: z.string('chat.error.code').max(32, 'chat.error.code').optional().nullable(),
 });
 export type ClaimRequest = z.infer<typeof claimRequest>;
 
@@ -74,7 +76,7 @@ export const sendRequest = z
     const schema = kind === 'person' ? participantName('name') : queueName;
     const parsed = schema.safeParse(req.to.name);
     if (!parsed.success) {
-      const key = parsed.error.issues[0]!.message.replace('chat.error.name-', 'chat.error.to-name-');
+      const key = parsed.error.issues[0].message.replace('chat.error.name-', 'chat.error.to-name-');
       ctx.addIssue({ code: 'custom', message: key, path: ['to', 'name'] });
       return z.NEVER;
     }

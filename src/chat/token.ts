@@ -2,10 +2,10 @@
 // signed token for it (localStorage); another browser cannot read that inbox
 // by guessing the name. The server keeps no table of tokens — two server
 // processes share only the broker — so the token carries its claims and an
-// HMAC. It slides: each use gives a fresh one valid for the inbox's x-expires,
-// so a token expires no later than the queue it names (the queue's lease
-// starts at the last consumer or redeclaration, after the token was issued),
-// and an old token can never open a new participant's queue of the same name.
+// HMAC. It slides: each use (joining, and every presence heartbeat while a
+// tab is open) gives a fresh one valid for the name's lease (an hour), and
+// renews the lease; so a token expires no later than the lease it names, and
+// an old token cannot take back a name someone else took once it was free.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export interface TokenClaims {
@@ -32,6 +32,12 @@ export class TokenSigner {
 
   /** The claims of a genuine, unexpired token; null for anything else. */
   verify(token: unknown): TokenClaims | null {
+    const claims = this.genuine(token);
+    return claims && claims.exp > this.now() ? claims : null;
+  }
+
+  /** The claims of a token this server signed, expired or not. */
+  genuine(token: unknown): TokenClaims | null {
     if (typeof token !== 'string' || token.length > 2048) return null;
     const [payload, mac, extra] = token.split('.');
     if (!payload || !mac || extra !== undefined) return null;
@@ -40,12 +46,12 @@ export class TokenSigner {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
     let claims: TokenClaims;
     try {
-      claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+      claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as TokenClaims;
     } catch {
       return null;
     }
     if (typeof claims?.name !== 'string' || typeof claims.room !== 'string' || typeof claims.inbox !== 'string') return null;
-    if (typeof claims.exp !== 'number' || claims.exp <= this.now()) return null;
+    if (typeof claims.exp !== 'number') return null;
     return claims;
   }
 

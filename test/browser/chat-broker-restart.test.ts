@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { requireBrowser } from '../helpers/browser.js';
 import { AMQP_URL, rabbitRequired } from '../helpers/rabbitmq.js';
-import { rabbitmqctl } from '../helpers/rabbitmqctl.js';
+import { rabbitmqctl } from '../../tools/rabbitmqctl.js';
 import { joinAs, logLines, openChat, sendMessage, waitForLine } from '../chat/chat-page.js';
 import { startChatApp, uniqueName, type ChatApp } from '../chat/fixture.js';
 

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { requireBrowser } from '../helpers/browser.js';
 import { AMQP_URL, requireRabbit } from '../helpers/rabbitmq.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { startServer, type ServerProcess } from '../../tools/server-process.js';
 import { joinAs, openChat, sendMessage, waitForLine } from '../chat/chat-page.js';
-import { deleteChatQueues, uniqueName } from '../chat/fixture.js';
+import { deleteChatQueues, eventually, uniqueName } from '../chat/fixture.js';
 import { inboxOf } from '../../src/chat/naming.js';
 import type { AmqpConnection } from '../../src/broker/amqp-connection.js';
 
@@ -34,12 +34,12 @@ describe('chat across two server processes on one RabbitMQ', function () {
 
   it('lets a tab on each server chat both ways', async () => {
     const [one, two] = servers;
-    assert.notEqual(one!.url, two!.url);
+    assert.notEqual(one.url, two.url);
     const otana = uniqueName('Otana');
     const mehdi = uniqueName('Mehdi');
     names.push(otana, mehdi);
-    const a = await openChat(context, one!.url);
-    const b = await openChat(context, two!.url);
+    const a = await openChat(context, one.url);
+    const b = await openChat(context, two.url);
     await joinAs(a, otana);
     await joinAs(b, mehdi);
     await sendMessage(a, 'hello from server one');
@@ -49,5 +49,33 @@ describe('chat across two server processes on one RabbitMQ', function () {
     await sendMessage(b, 'private, across processes', { kind: 'person', name: otana });
     await waitForLine(a, `${mehdi} -- private, across processes`);
     assert.deepEqual([...a.errors, ...b.errors], []);
+  });
+
+  it('agrees on who is in the room across both processes: joined, already there, left', async () => {
+    const [one, two] = servers;
+    const otana = uniqueName('Otana');
+    const mehdi = uniqueName('Mehdi');
+    names.push(otana, mehdi);
+    const present = (t: { page: import('playwright-core').Page }) =>
+      t.page.$$eval('[data-present] [data-name]', (els) => els.map((el) => el.getAttribute('data-name')).sort());
+    const room = uniqueName('salle');
+    const a = await openChat(context, one.url, 'fr');
+    await joinAs(a, otana, { room });
+    const b = await openChat(await browser.newContext(), two.url, 'fr');
+    await joinAs(b, mehdi, { room });
+    await waitForLine(a, `${mehdi} est entré dans le salon`);
+    // Server two's tab learns from server one's answer that Otana was there first.
+    await eventually(
+      'both in both lists',
+      async () => {
+        const [x, y] = [await present(a), await present(b)];
+        return x.length === 2 && y.length === 2 && x.join() === y.join();
+      },
+      10_000,
+    );
+    await b.page.context().close();
+    await waitForLine(a, `${mehdi} a quitté le salon`);
+    assert.deepEqual(await present(a), [otana]);
+    assert.deepEqual(a.errors, []);
   });
 });

@@ -65,7 +65,9 @@ describe('the chat page’s pika and amqplib snippets', function () {
       try {
         await waitForLine(tab, 'Otana -- Hi How Are you');
         await sendMessage(tab, `hello ${program.snippet}`, { kind: 'queue', name: queue });
-        await eventually(`the snippet to print the tab's message (output: ${JSON.stringify(output)})`, () => output.includes(`${mehdi} -- hello ${program.snippet}`));
+        await eventually(`the snippet to print the tab's message (output: ${JSON.stringify(output)})`, () =>
+          output.includes(`${mehdi} -- hello ${program.snippet}`),
+        );
       } finally {
         child.kill();
       }

@@ -47,6 +47,9 @@ describe('eight chat tabs of one browser at once, on RabbitMQ', function () {
         20_000,
       );
     }
-    assert.deepEqual(tabs.flatMap((t) => t.errors), []);
+    assert.deepEqual(
+      tabs.flatMap((t) => t.errors),
+      [],
+    );
   });
 });

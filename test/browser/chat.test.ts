@@ -54,7 +54,7 @@ for (const kind of KINDS) {
       await joinAs(a, otana);
       await joinAs(b, mehdi);
 
-      await waitForLine(a, `${mehdi} is online`);
+      await waitForLine(a, `${mehdi} joined the room`);
       const welcome = await b.page.textContent('[data-chat-log] > li[data-kind=welcome]');
       assert.match(welcome ?? '', new RegExp(`Welcome to the chat, ${mehdi}!.*chat\\.${mehdi}`));
 
@@ -120,7 +120,10 @@ for (const kind of KINDS) {
         await sendMessage(a, text);
         await waitForLine(a, `YOU -- ${text}`);
       }
-      await eventually('three confirmed', async () => (await a.page.locator('[data-chat-log] > li[data-mine=true][data-state=sent]').count()) === 4);
+      await eventually(
+        'three confirmed',
+        async () => (await a.page.locator('[data-chat-log] > li[data-mine=true][data-state=sent]').count()) === 4,
+      );
 
       b = await tab();
       await joinAs(b, mehdi);
@@ -131,7 +134,10 @@ for (const kind of KINDS) {
         assert.equal(countLine(lines, `${otana} -- ${text}`), 1, `${text}: ${JSON.stringify(lines)}`);
       }
       const order = ['first', 'second', 'third'].map((w) => lines.indexOf(`${otana} -- ${w} while away`));
-      assert.deepEqual([...order].sort((x, y) => x - y), order);
+      assert.deepEqual(
+        [...order].sort((x, y) => x - y),
+        order,
+      );
     });
 
     pageOnly('refuses an empty message politely and an overlong one clearly', async () => {
@@ -142,7 +148,10 @@ for (const kind of KINDS) {
       await a.page.click('[data-action=send]');
       assert.equal(await a.page.textContent('[data-chat-error=send]'), 'Your message is empty: type something before sending.');
       await sendMessage(a, 'x'.repeat(2001));
-      await eventually('the refusal', async () => (await a.page.textContent('[data-chat-error=send]')) === 'Your message is too long: 2001 characters, at most 2000.');
+      await eventually(
+        'the refusal',
+        async () => (await a.page.textContent('[data-chat-error=send]')) === 'Your message is too long: 2001 characters, at most 2000.',
+      );
       assert.equal(await a.page.locator('[data-chat-log] > li[data-state=refused]').count(), 1);
     });
 
@@ -159,7 +168,9 @@ for (const kind of KINDS) {
         const stranger = await openChat(other, chat.url);
         await stranger.page.fill('[name=name]', otana);
         await stranger.page.click('[data-action=join]');
-        await eventually('the refusal', async () => (await stranger.page.textContent('[data-chat-error=join]'))?.includes(`${otana} is taken`));
+        await eventually('the refusal', async () =>
+          (await stranger.page.textContent('[data-chat-error=join]'))?.includes(`${otana} is taken`),
+        );
       } finally {
         await other.close();
       }
@@ -174,7 +185,7 @@ for (const kind of KINDS) {
       await waitForLine(a, 'VOUS -- salut');
       await waitForLine(b, `${otana} -- salut`);
       assert.match((await a.page.textContent('[data-chat-status]')) ?? '', /^Connecté/);
-      await waitForLine(a, `${mehdi} est en ligne`);
+      await waitForLine(a, `${mehdi} est entré dans le salon`);
     });
   });
 }

@@ -22,7 +22,10 @@ for (const kind of KINDS) {
 
     async function join(name: string, extra: Record<string, unknown> = {}) {
       chat.forget(name);
-      const res = await request(chat.url).post('/api/chat/session').send({ name, ...extra }).expect(200);
+      const res = await request(chat.url)
+        .post('/api/chat/session')
+        .send({ name, ...extra })
+        .expect(200);
       return res.body as { participant: { name: string; room: string; inbox: string }; token: string };
     }
 
@@ -33,7 +36,10 @@ for (const kind of KINDS) {
     }
 
     function send(token: string, body: Record<string, unknown>) {
-      return request(chat.url).post('/api/chat/messages').set('authorization', `Bearer ${token}`).send({ id: randomUUID(), to: { kind: 'room' }, ...body });
+      return request(chat.url)
+        .post('/api/chat/messages')
+        .set('authorization', `Bearer ${token}`)
+        .send({ id: randomUUID(), to: { kind: 'room' }, ...body });
     }
 
     it('serves the page with its test hooks and no inline script', async () => {
@@ -59,7 +65,10 @@ for (const kind of KINDS) {
     });
 
     it('refuses bad names with a 400 naming the field, in the page language', async () => {
-      const long = await request(chat.url).post('/api/chat/session').send({ name: 'x'.repeat(33) }).expect(400);
+      const long = await request(chat.url)
+        .post('/api/chat/session')
+        .send({ name: 'x'.repeat(33) })
+        .expect(400);
       assert.deepEqual(long.body.error, { message: 'Your name is too long: at most 32 characters.', path: 'name' });
       const fr = await request(chat.url).post('/api/chat/session?lang=fr').send({ name: '<b>' }).expect(400);
       assert.equal(fr.body.error.path, 'name');
@@ -83,15 +92,81 @@ for (const kind of KINDS) {
       assert.deepEqual(got.path, { exchange: 'chat', routingKey: 'room.lobby', queue: mehdi.participant.inbox });
     });
 
-    it('says who came online', async () => {
+    it('tells the room who joins and who leaves, and tells a newcomer who is already there', async () => {
+      const mehdi = await join(uniqueName('Mehdi'));
+      const first = live(mehdi.token);
+      await first.waitForStatus('online');
+      const otana = await join(uniqueName('Otana'));
+      const second = live(otana.token);
+      await first.waitForPresence(`join ${otana.participant.name}`);
+      // Mehdi's server answers Otana's join on the default exchange, to Otana's inbox (reply_to).
+      const here = await eventually('the answer', () =>
+        second.messages().find((m) => m.event === 'here' && m.from === mehdi.participant.name),
+      );
+      assert.deepEqual(here.path, { exchange: '', routingKey: otana.participant.inbox, queue: otana.participant.inbox });
+      const joined = first.messages().find((m) => m.event === 'join')!;
+      assert.deepEqual(joined.path, { exchange: 'chat', routingKey: 'presence.lobby', queue: mehdi.participant.inbox });
+      await second.close();
+      clients.splice(clients.indexOf(second), 1);
+      await first.waitForPresence(`left ${otana.participant.name}`);
+    });
+
+    it('says nothing of a tab reloaded (closed and opened again at once)', async () => {
+      const mehdi = await join(uniqueName('Mehdi'));
+      const watcher = live(mehdi.token);
+      await watcher.waitForStatus('online');
+      const otana = await join(uniqueName('Otana'));
+      const before = live(otana.token);
+      await watcher.waitForPresence(`join ${otana.participant.name}`);
+      await before.close();
+      clients.splice(clients.indexOf(before), 1);
+      await live(otana.token).waitForStatus('online');
+      await sleep(2500);
+      // A "join" again (the new page must learn who is there), never a "left".
+      const about = watcher.presence().filter((p) => p.endsWith(otana.participant.name));
+      assert.deepEqual(about, [`join ${otana.participant.name}`, `join ${otana.participant.name}`]);
+    });
+
+    it('publishes a message once when the same id is sent again (a tab resending its outbox)', async () => {
+      const otana = await join(uniqueName('Otana'));
       const mehdi = await join(uniqueName('Mehdi'));
       const tab = live(mehdi.token);
       await tab.waitForStatus('online');
-      const otana = await join(uniqueName('Otana'));
-      const notice = await eventually('the online notice', () => tab.messages().find((m) => m.event === 'online' && m.from === otana.participant.name));
-      assert.equal(notice.text, `${otana.participant.name} is online`);
+      const id = randomUUID();
+      const [one, two] = await Promise.all([
+        send(otana.token, { id, text: 'only once' }).expect(200),
+        send(otana.token, { id, text: 'only once' }).expect(200),
+      ]);
+      assert.deepEqual(one.body, two.body);
+      await send(otana.token, { id, text: 'only once' }).expect(200);
+      await tab.waitForText('only once');
+      await send(otana.token, { text: 'after' }).expect(200);
+      await tab.waitForText('after');
+      assert.equal(tab.texts().filter((t) => t === 'only once').length, 1);
     });
 
+    it('gives the name to another browser of the same person with the code its page shows', async () => {
+      const name = uniqueName('Mehdi');
+      const first = (await join(name)) as Awaited<ReturnType<typeof join>> & { code: string };
+      assert.match(first.code, /^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+      const wrong = await request(chat.url).post('/api/chat/session').send({ name, code: 'AAAA-AAAA' }).expect(409);
+      assert.equal(wrong.body.error.path, 'name');
+      // Typed by hand: lower case, without the dash.
+      const other = await request(chat.url)
+        .post('/api/chat/session')
+        .send({ name, code: first.code.toLowerCase().replace('-', '') })
+        .expect(200);
+      assert.deepEqual(other.body.participant, first.participant);
+      // The code is the name's: it does not open another one.
+      await request(chat.url)
+        .post('/api/chat/session')
+        .send({ name: uniqueName('Eve'), code: first.code })
+        .expect(200);
+      await request(chat.url)
+        .post('/api/chat/session')
+        .send({ name: (await join(uniqueName('Zoe'))).participant.name, code: first.code })
+        .expect(409);
+    });
     it('delivers a private message only to its person', async () => {
       const otana = await join(uniqueName('Otana'));
       const mehdi = await join(uniqueName('Mehdi'));
@@ -123,7 +198,10 @@ for (const kind of KINDS) {
       assert.deepEqual(long.body.error, { message: 'Your message is too long: 2001 characters, at most 2000.', path: 'text' });
       const reserved = await send(otana.token, { to: { kind: 'queue', name: 'xtp.someone.q' }, text: 'hi' }).expect(400);
       assert.equal(reserved.body.error.path, 'to.name');
-      await request(chat.url).post('/api/chat/messages').send({ id: 'x', to: { kind: 'room' }, text: 'hi' }).expect(401);
+      await request(chat.url)
+        .post('/api/chat/messages')
+        .send({ id: 'x', to: { kind: 'room' }, text: 'hi' })
+        .expect(401);
       await send('forged.token', { text: 'hi' }).expect(401);
     });
 
@@ -154,7 +232,10 @@ for (const kind of KINDS) {
       assert.equal(back.id, unacked.id); // same id: the page shows it once
       assert.equal(back.redelivered, true);
       await sleep(200);
-      assert.deepEqual(again.texts().filter((t) => t.includes('acked')), ['not acked']);
+      assert.deepEqual(
+        again.texts().filter((t) => t.includes('acked')),
+        ['not acked'],
+      );
       again.ack(back.id);
     });
 
@@ -165,10 +246,14 @@ for (const kind of KINDS) {
       await tab.waitForStatus('online');
       await tab.close();
       clients.splice(clients.indexOf(tab), 1);
-      for (const text of ['one', 'two', 'three']) await send(otana.token, { to: { kind: 'person', name: mehdi.participant.name }, text }).expect(200);
+      for (const text of ['one', 'two', 'three'])
+        await send(otana.token, { to: { kind: 'person', name: mehdi.participant.name }, text }).expect(200);
       const back = live((await join(mehdi.participant.name, { token: mehdi.token })).token);
       await eventually('the three messages', () => ['one', 'two', 'three'].every((t) => back.texts().includes(t)));
-      assert.deepEqual(back.texts().filter((t) => ['one', 'two', 'three'].includes(t)), ['one', 'two', 'three']);
+      assert.deepEqual(
+        back.texts().filter((t) => ['one', 'two', 'three'].includes(t)),
+        ['one', 'two', 'three'],
+      );
     });
 
     it('pushes to every tab of the same name', async () => {
@@ -194,7 +279,10 @@ for (const kind of KINDS) {
       assert.deepEqual(byQueue.path, { exchange: '', routingKey: inbox, queue: inbox });
       await tab.waitForText('by name');
       // Someone reads it now: nobody else may take it.
-      const busy = await request(chat.url).post('/api/chat/session').send({ name: uniqueName('Eve'), inbox }).expect(409);
+      const busy = await request(chat.url)
+        .post('/api/chat/session')
+        .send({ name: uniqueName('Eve'), inbox })
+        .expect(409);
       assert.equal(busy.body.error.path, 'inbox');
     });
 
@@ -209,6 +297,59 @@ for (const kind of KINDS) {
     it('refuses the live channel to a page of another origin', async () => {
       const client = new LiveTestClient(chat.url, 'x', { origin: 'http://evil.example' });
       await assert.rejects(client.opened, /403/);
+    });
+  });
+}
+
+for (const kind of KINDS) {
+  describe(`chat names freed after their lease on the ${kind} broker (lease shortened to 1.5 s)`, function () {
+    this.timeout(30_000);
+    const LEASE_MS = 1500;
+    let chat: ChatApp;
+
+    before(async function () {
+      chat = await startChatApp(this, kind, { leaseMs: LEASE_MS });
+    });
+    after(async () => {
+      await chat?.close();
+    });
+
+    async function join(name: string, extra: Record<string, unknown> = {}, status = 200) {
+      chat.forget(name);
+      const res = await request(chat.url)
+        .post('/api/chat/session')
+        .send({ name, ...extra })
+        .expect(status);
+      return res.body as { participant: { name: string; room: string; inbox: string }; token: string };
+    }
+
+    it('gives a name nobody used for the lease, with an empty inbox, to someone else', async () => {
+      const name = uniqueName('Mehdi');
+      await join(name);
+      await join(name, {}, 409); // used just now
+      await sleep(LEASE_MS + 1000);
+      const newcomer = await join(name);
+      assert.equal(newcomer.participant.inbox, inboxOf(name));
+    });
+
+    it('keeps a name whose inbox holds messages for its owner, whose old token still brings them back', async () => {
+      const name = uniqueName('Mehdi');
+      const owner = await join(name);
+      const otana = await join(uniqueName('Otana'));
+      await request(chat.url)
+        .post('/api/chat/messages')
+        .set('authorization', `Bearer ${otana.token}`)
+        .send({ id: randomUUID(), to: { kind: 'person', name }, text: 'for Mehdi' })
+        .expect(200);
+      await sleep(LEASE_MS + 1000);
+      await join(name, {}, 409);
+      const back = await join(name, { token: owner.token });
+      const tab = new LiveTestClient(chat.url, back.token);
+      try {
+        await tab.waitForText('for Mehdi');
+      } finally {
+        await tab.close();
+      }
     });
   });
 }

@@ -15,7 +15,7 @@ import { inboxOf } from '../../src/chat/naming.js';
 import { RabbitMqChat } from '../../src/chat/rabbitmq-chat.js';
 import { createApp } from '../../src/web/app.js';
 import { AMQP_URL, requireRabbit } from '../helpers/rabbitmq.js';
-import { closeConnectionNamed } from '../helpers/rabbitmqctl.js';
+import { closeConnectionNamed } from '../../tools/rabbitmqctl.js';
 import { deleteChatQueues, LiveTestClient, uniqueName } from './fixture.js';
 
 describe('chat when the broker drops the connection', function () {
@@ -66,12 +66,19 @@ describe('chat when the broker drops the connection', function () {
         .send({ id, to: { kind: 'room' }, text: 'during the outage' })
         .expect(503);
       assert.equal(refused.body.error.message, 'The broker is unreachable right now: the message was not sent.');
-      const late = await request(url).post('/api/chat/session').send({ name: uniqueName('Late') }).expect(503);
+      const late = await request(url)
+        .post('/api/chat/session')
+        .send({ name: uniqueName('Late') })
+        .expect(503);
       assert.equal(late.body.error.message, 'The broker is unreachable right now: try joining again in a moment.');
 
       await tab.waitForStatus('online', 15_000);
       // The page resends with the same id; it arrives once, on the same socket.
-      await request(url).post('/api/chat/messages').set('authorization', `Bearer ${a.token}`).send({ id, to: { kind: 'room' }, text: 'during the outage' }).expect(200);
+      await request(url)
+        .post('/api/chat/messages')
+        .set('authorization', `Bearer ${a.token}`)
+        .send({ id, to: { kind: 'room' }, text: 'during the outage' })
+        .expect(200);
       const got = await tab.waitForText('during the outage');
       assert.equal(got.id, id);
     } finally {
@@ -88,7 +95,12 @@ describe('chat on an app started with app.listen (no explicit attach)', () => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
       await request(base).get('/chat').expect(200);
-      const { token } = (await request(base).post('/api/chat/session').send({ name: uniqueName('Mehdi') }).expect(200)).body;
+      const { token } = (
+        await request(base)
+          .post('/api/chat/session')
+          .send({ name: uniqueName('Mehdi') })
+          .expect(200)
+      ).body;
       const tab = new LiveTestClient(base, token);
       await tab.waitForStatus('online');
       await tab.close();

@@ -15,7 +15,15 @@ import { deleteChatQueues, eventually, KINDS, sleep, uniqueName } from './fixtur
 const EXPIRES_MS = 1000;
 
 function message(over: Partial<OutgoingMessage>): OutgoingMessage {
-  return { id: randomUUID(), from: 'Otana', text: 'hello', exchange: CHAT_EXCHANGE, routingKey: 'user.nobody', replyTo: 'chat.Otana', ...over };
+  return {
+    id: randomUUID(),
+    from: 'Otana',
+    text: 'hello',
+    exchange: CHAT_EXCHANGE,
+    routingKey: 'user.nobody',
+    replyTo: 'chat.Otana',
+    ...over,
+  };
 }
 
 for (const kind of KINDS) {
@@ -26,7 +34,9 @@ for (const kind of KINDS) {
 
     before(async function () {
       connection = kind === 'rabbitmq' ? await requireRabbit(this) : null;
-      service = connection ? new RabbitMqChat(connection, { inboxExpiresMs: EXPIRES_MS }) : new EmbeddedChat({ inboxExpiresMs: EXPIRES_MS });
+      service = connection
+        ? new RabbitMqChat(connection, { inboxExpiresMs: EXPIRES_MS })
+        : new EmbeddedChat({ inboxExpiresMs: EXPIRES_MS });
     });
     after(async () => {
       await service?.close();
@@ -36,14 +46,18 @@ for (const kind of KINDS) {
     async function inbox(name: string): Promise<string> {
       const queue = inboxOf(name);
       queues.push(queue);
-      await service.declareQueue(queue, { expires: true });
+      await service.declareQueue(queue, 'inbox');
       await service.bind(queue, personKey(name));
       return queue;
     }
 
     function collect(queue: string) {
       const got: Delivery[] = [];
-      const consumer = service.consume(queue, (d) => got.push(d), () => {});
+      const consumer = service.consume(
+        queue,
+        (d) => got.push(d),
+        () => {},
+      );
       return { got, consumer };
     }
 
@@ -60,12 +74,18 @@ for (const kind of KINDS) {
       const id = randomUUID();
       await service.publish(message({ id, routingKey: personKey(name), text: 'Hi How Are you' }));
       await eventually('the delivery', () => got.length === 1);
-      const m = got[0]!.message;
+      const m = got[0].message;
       assert.deepEqual(
         { id: m.id, from: m.from, text: m.text, path: m.path, replyTo: m.replyTo },
-        { id, from: 'Otana', text: 'Hi How Are you', path: { exchange: CHAT_EXCHANGE, routingKey: personKey(name), queue }, replyTo: 'chat.Otana' },
+        {
+          id,
+          from: 'Otana',
+          text: 'Hi How Are you',
+          path: { exchange: CHAT_EXCHANGE, routingKey: personKey(name), queue },
+          replyTo: 'chat.Otana',
+        },
       );
-      got[0]!.ack();
+      got[0].ack();
       await (await consumer).close();
     });
 
@@ -82,7 +102,7 @@ for (const kind of KINDS) {
       await sleep(100);
       assert.equal(cb.got.length, 1);
       for (const c of [ca, cb]) {
-        c.got[0]!.ack();
+        c.got[0].ack();
         await (await c.consumer).close();
       }
     });
@@ -93,8 +113,8 @@ for (const kind of KINDS) {
       const { got, consumer } = collect(queue);
       await service.publish(message({ exchange: '', routingKey: queue, text: 'via default' }));
       await eventually('the delivery', () => got.length === 1);
-      assert.deepEqual(got[0]!.message.path, { exchange: '', routingKey: queue, queue });
-      got[0]!.ack();
+      assert.deepEqual(got[0].message.path, { exchange: '', routingKey: queue, queue });
+      got[0].ack();
       await (await consumer).close();
     });
 
@@ -110,9 +130,15 @@ for (const kind of KINDS) {
       const second = collect(queue);
       await eventually('two redeliveries', () => second.got.length === 2);
       await sleep(100);
-      assert.deepEqual(second.got.map((d) => d.message.text), ['m1', 'm3']);
+      assert.deepEqual(
+        second.got.map((d) => d.message.text),
+        ['m1', 'm3'],
+      );
       assert.ok(second.got.every((d) => d.message.redelivered));
-      assert.deepEqual(second.got.map((d) => d.message.id), first.got.filter((d) => d.message.text !== 'm2').map((d) => d.message.id));
+      assert.deepEqual(
+        second.got.map((d) => d.message.id),
+        first.got.filter((d) => d.message.text !== 'm2').map((d) => d.message.id),
+      );
       second.got.forEach((d) => d.ack());
       await (await second.consumer).close();
     });
@@ -123,7 +149,10 @@ for (const kind of KINDS) {
       for (const text of ['while', 'you', 'were away']) await service.publish(message({ routingKey: personKey(name), text }));
       const { got, consumer } = collect(queue);
       await eventually('three deliveries', () => got.length === 3);
-      assert.deepEqual(got.map((d) => d.message.text), ['while', 'you', 'were away']);
+      assert.deepEqual(
+        got.map((d) => d.message.text),
+        ['while', 'you', 'were away'],
+      );
       got.forEach((d) => d.ack());
       await (await consumer).close();
     });
@@ -131,13 +160,16 @@ for (const kind of KINDS) {
     it('drops a notice whose per-message TTL passed before anyone read it', async () => {
       const name = uniqueName('Mehdi');
       const queue = await inbox(name);
-      await service.publish(message({ routingKey: personKey(name), text: 'stale', event: 'online', expirationMs: 50 }));
+      await service.publish(message({ routingKey: personKey(name), text: 'stale', event: 'join', expirationMs: 50 }));
       await service.publish(message({ routingKey: personKey(name), text: 'fresh' }));
       await sleep(200);
       const { got, consumer } = collect(queue);
       await eventually('one delivery', () => got.length >= 1);
       await sleep(100);
-      assert.deepEqual(got.map((d) => d.message.text), ['fresh']);
+      assert.deepEqual(
+        got.map((d) => d.message.text),
+        ['fresh'],
+      );
       got.forEach((d) => d.ack());
       await (await consumer).close();
     });
@@ -152,14 +184,14 @@ for (const kind of KINDS) {
       // Look only once: a passive declare renews the lease on RabbitMQ (and here).
       await sleep(EXPIRES_MS + 1500);
       assert.equal((await service.inspectQueue(watched)).exists, false);
-      assert.deepEqual(await service.inspectQueue(kept), { exists: true, consumers: 1 });
+      assert.deepEqual(await service.inspectQueue(kept), { exists: true, consumers: 1, messages: 0 });
       await (await consumer).close();
     });
 
     it('counts the consumers of a queue and says when it does not exist', async () => {
-      assert.deepEqual(await service.inspectQueue(inboxOf(uniqueName('Nobody'))), { exists: false, consumers: 0 });
+      assert.deepEqual(await service.inspectQueue(inboxOf(uniqueName('Nobody'))), { exists: false, consumers: 0, messages: 0 });
       const queue = await inbox(uniqueName('Mehdi'));
-      assert.deepEqual(await service.inspectQueue(queue), { exists: true, consumers: 0 });
+      assert.deepEqual(await service.inspectQueue(queue), { exists: true, consumers: 0, messages: 0 });
     });
   });
 }
@@ -181,7 +213,7 @@ describe('chat on RabbitMQ: what outside programs rely on (the documented naming
   it('declares "chat" as a durable topic exchange', async () => {
     const queue = inboxOf(uniqueName('Mehdi'));
     queues.push(queue);
-    await service.declareQueue(queue, { expires: true });
+    await service.declareQueue(queue, 'inbox');
     const channel = await connection.createChannel();
     await channel.assertExchange(CHAT_EXCHANGE, 'topic', { durable: true }); // equivalent: no 406
     await assert.rejects(channel.assertExchange(CHAT_EXCHANGE, 'direct', { durable: true }), /406|PRECONDITION/);
@@ -190,7 +222,7 @@ describe('chat on RabbitMQ: what outside programs rely on (the documented naming
   it('declares inboxes durable with x-expires 24 h', async () => {
     const queue = inboxOf(uniqueName('Mehdi'));
     queues.push(queue);
-    await service.declareQueue(queue, { expires: true });
+    await service.declareQueue(queue, 'inbox');
     const channel = await connection.createChannel();
     await channel.assertQueue(queue, { durable: true, arguments: { 'x-expires': 86_400_000 } }); // equivalent
     await assert.rejects(channel.assertQueue(queue, { durable: true }), /406|PRECONDITION|x-expires/);
@@ -200,7 +232,7 @@ describe('chat on RabbitMQ: what outside programs rely on (the documented naming
     const name = uniqueName('Mehdi');
     const queue = inboxOf(name);
     queues.push(queue);
-    await service.declareQueue(queue, { expires: true });
+    await service.declareQueue(queue, 'inbox');
     await service.bind(queue, personKey(name));
     const id = randomUUID();
     await service.publish(message({ id, routingKey: personKey(name), text: 'persisted' }));
@@ -219,8 +251,8 @@ describe('chat on RabbitMQ: what outside programs rely on (the documented naming
     queues.push(queue);
     const channel = await connection.createChannel();
     await channel.assertQueue(queue, { durable: false }); // pika's queue_declare(queue=...) without durable
-    await service.declareQueue(queue, { expires: false });
-    await service.declareQueue(queue, { expires: true });
+    await service.declareQueue(queue, 'plain');
+    await service.declareQueue(queue, 'inbox');
     await channel.assertQueue(queue, { durable: false }); // still what the program declared
     await channel.close();
   });

@@ -12,7 +12,7 @@ import { ChatHub } from '../../src/chat/chat-hub.js';
 import { EmbeddedChat } from '../../src/chat/embedded-chat.js';
 import { RabbitMqChat } from '../../src/chat/rabbitmq-chat.js';
 import type { LiveEvent } from '../../src/chat/live-protocol.js';
-import { CHAT_EXCHANGE, inboxOf } from '../../src/chat/naming.js';
+import { CHAT_EXCHANGE, INBOX_PREFIX, inboxOf, leaseOf } from '../../src/chat/naming.js';
 import { createApp } from '../../src/web/app.js';
 import { requireRabbit } from '../helpers/rabbitmq.js';
 
@@ -36,10 +36,22 @@ export interface ChatApp {
 }
 
 /** Starts the app with a chat on `kind` (skips the suite when RabbitMQ is missing locally). */
-export async function startChatApp(ctx: Mocha.Context, kind: Kind, options: { inboxExpiresMs?: number } = {}): Promise<ChatApp> {
+export interface ChatAppOptions {
+  inboxExpiresMs?: number;
+  leaseMs?: number;
+  presenceHeartbeatMs?: number;
+}
+
+export async function startChatApp(ctx: Mocha.Context, kind: Kind, options: ChatAppOptions = {}): Promise<ChatApp> {
   const connection = kind === 'rabbitmq' ? await requireRabbit(ctx) : null;
-  const service = connection ? new RabbitMqChat(connection, options) : new EmbeddedChat(options);
-  const hub = new ChatHub(service, { secret: randomBytes(32), brokerUrl: connection?.redactedUrl ?? null });
+  const { presenceHeartbeatMs, ...serviceOptions } = options;
+  const service = connection ? new RabbitMqChat(connection, serviceOptions) : new EmbeddedChat(serviceOptions);
+  const hub = new ChatHub(service, {
+    secret: randomBytes(32),
+    brokerUrl: connection?.redactedUrl ?? null,
+    ...(presenceHeartbeatMs ? { presenceHeartbeatMs } : {}),
+    ...(options.leaseMs ? { tokenTtlMs: options.leaseMs } : {}),
+  });
   const broker = connection ? new RabbitMqBroker(connection) : new EmbeddedBroker();
   const server = http.createServer(createApp({ broker, chat: hub, rateLimit: { perSecond: 1000, burst: 1000 } }));
   hub.attach(server);
@@ -62,11 +74,12 @@ export async function startChatApp(ctx: Mocha.Context, kind: Kind, options: { in
   };
 }
 
-/** Deletes the tests' queues, then the chat exchange if nothing is bound to it any more. */
+/** Deletes the tests' queues (and the lease chat-lease.N of each chat.N), then the chat exchange if nothing is bound to it any more. */
 export async function deleteChatQueues(connection: AmqpConnection, queues: string[]): Promise<void> {
   for (let attempt = 0; attempt < 20 && !connection.connected; attempt++) await sleep(500);
   const channel = await connection.createChannel();
-  for (const queue of queues) await channel.deleteQueue(queue);
+  const leases = queues.filter((q) => q.startsWith(INBOX_PREFIX)).map((q) => leaseOf(q.slice(INBOX_PREFIX.length)));
+  for (const queue of [...queues, ...leases]) await channel.deleteQueue(queue);
   await channel.close();
   // if-unused: a chat someone is using right now keeps its exchange.
   const other = await connection.createChannel();
@@ -85,7 +98,7 @@ export async function eventually<T>(what: string, check: () => T | Promise<T>, t
   for (;;) {
     try {
       const value = await check();
-      if (value) return value as NonNullable<T>;
+      if (value) return value;
     } catch (err) {
       last = err;
     }
@@ -128,6 +141,19 @@ export class LiveTestClient {
 
   waitForText(text: string, timeoutMs = 10_000) {
     return eventually(`"${text}" on the live channel`, () => this.messages().find((m) => m.text === text), timeoutMs);
+  }
+
+  /** The presence notices received: "join Mehdi_1a2b", "left Mehdi_1a2b". */
+  presence(): string[] {
+    return this.messages().flatMap((m) => (m.event ? [`${m.event} ${m.from}`] : []));
+  }
+
+  waitForPresence(notice: string, timeoutMs = 10_000) {
+    return eventually(
+      `"${notice}" on the live channel (so far: ${this.presence().join(', ')})`,
+      () => this.presence().includes(notice),
+      timeoutMs,
+    );
   }
 
   waitForStatus(status: 'online' | 'away', timeoutMs = 10_000) {

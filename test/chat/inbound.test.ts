@@ -56,7 +56,7 @@ describe('messages from any AMQP client (src/chat/inbound.ts)', () => {
   });
 
   it('recognises the "online" notice only from its header', () => {
-    assert.equal(decodeDelivery(raw({ headers: { 'chat-event': 'online' } })).event, 'online');
+    assert.equal(decodeDelivery(raw({ headers: { 'chat-event': 'join' } })).event, 'join');
     assert.equal(decodeDelivery(raw({ headers: { 'chat-event': 'offline' } })).event, null);
   });
 });

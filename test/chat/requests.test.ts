@@ -3,7 +3,7 @@ import { claimRequest, sendRequest } from '../../src/chat/requests.js';
 
 function firstIssue(result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) {
   assert.equal(result.success, false);
-  const issue = result.error!.issues[0]!;
+  const issue = result.error!.issues[0];
   return [issue.path.join('.'), issue.message];
 }
 
@@ -46,9 +46,15 @@ describe('chat requests (src/chat/requests.ts)', () => {
     const base = { id: 'm1', text: 'hi' };
     assert.deepEqual(sendRequest.parse({ ...base, to: { kind: 'person', name: 'Otana' } }).to, { kind: 'person', name: 'Otana' });
     assert.deepEqual(sendRequest.parse({ ...base, to: { kind: 'queue', name: 'task_queue2' } }).to, { kind: 'queue', name: 'task_queue2' });
-    assert.deepEqual(firstIssue(sendRequest.safeParse({ ...base, to: { kind: 'person', name: 'a.b' } })), ['to.name', 'chat.error.to-name-chars']);
+    assert.deepEqual(firstIssue(sendRequest.safeParse({ ...base, to: { kind: 'person', name: 'a.b' } })), [
+      'to.name',
+      'chat.error.to-name-chars',
+    ]);
     assert.deepEqual(firstIssue(sendRequest.safeParse({ ...base, to: { kind: 'person' } })), ['to.name', 'chat.error.to-name-required']);
-    assert.deepEqual(firstIssue(sendRequest.safeParse({ ...base, to: { kind: 'queue', name: 'xtp.secret.q' } })), ['to.name', 'chat.error.queue-reserved']);
+    assert.deepEqual(firstIssue(sendRequest.safeParse({ ...base, to: { kind: 'queue', name: 'xtp.secret.q' } })), [
+      'to.name',
+      'chat.error.queue-reserved',
+    ]);
     assert.deepEqual(firstIssue(sendRequest.safeParse({ ...base, to: { kind: 'everyone' } })), ['to.kind', 'chat.error.to-kind']);
     assert.deepEqual(firstIssue(sendRequest.safeParse({ ...base, to: 'Otana' })), ['to', 'chat.error.to-kind']);
   });

@@ -46,3 +46,14 @@ describe('chat tokens (src/chat/token.ts)', () => {
     assert.notDeepEqual(chatSecret(undefined, null), chatSecret(undefined, null)); // embedded: random
   });
 });
+describe('chat tokens once expired (a returning owner with messages waiting)', () => {
+  it('still knows an expired token it signed as genuine, but never verifies it', () => {
+    let now = 1_000_000;
+    const signer = new TokenSigner(randomBytes(32), 60_000, () => now);
+    const token = signer.sign({ name: 'Mehdi', room: 'lobby', inbox: 'chat.Mehdi' });
+    now += 61_000;
+    assert.equal(signer.verify(token), null);
+    assert.equal(signer.genuine(token)?.name, 'Mehdi');
+    assert.equal(new TokenSigner(randomBytes(32), 60_000, () => now).genuine(token), null);
+  });
+});

@@ -1,7 +1,9 @@
-// Issue 8: the report's own pika program (test/python/report-chat.py: a
-// BlockingConnection, queue_declare, basic_publish to the default exchange,
-// basic_consume with auto_ack) chats both ways with a browser tab of /chat on
-// the machine's RabbitMQ. Debian's python3-pika: /usr/bin/python3.
+// Issues 8 and 13: the report's own pika program with its calls exactly as
+// printed (test/python/report-chat.py: queue_declare(queue=…) with no
+// arguments, a new BlockingConnection per send, basic_publish to the default
+// exchange, basic_consume with auto_ack) chats both ways with a browser tab
+// of /chat on the machine's RabbitMQ, whichever side starts first. Debian's
+// python3-pika: /usr/bin/python3.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
@@ -32,7 +34,11 @@ class PythonChat {
   }
 
   waitForLine(line: string, timeoutMs = 15_000) {
-    return eventually(`"${line}" from the pika program (output so far: ${JSON.stringify(this.output.slice(-500))})`, () => this.lines().includes(line), timeoutMs);
+    return eventually(
+      `"${line}" from the pika program (output so far: ${JSON.stringify(this.output.slice(-500))})`,
+      () => this.lines().includes(line),
+      timeoutMs,
+    );
   }
 
   type(text: string): void {
@@ -107,5 +113,51 @@ describe('the report’s pika program chats with a browser tab (issue 8)', funct
     } finally {
       assert.equal(await program.stop(), 0, program.lines().join('\n'));
     }
+  });
+
+  it('works whichever side starts first: the program writes before the tab exists, or the tab declares the queue first', async () => {
+    const taskQueue1 = uniqueName('task_queue1');
+    const taskQueue2 = uniqueName('task_queue2');
+    const early = uniqueName('task_queue1');
+    const mehdi = uniqueName('Mehdi');
+    const otana = uniqueName('Otana');
+    chat.forget(mehdi, otana);
+    chat.forgetQueue(taskQueue1, taskQueue2, early);
+
+    // The program first: it declares the tab's future inbox (plain) and leaves a message there.
+    const program = new PythonChat(['--url', AMQP_URL, '--inbox', taskQueue2, '--peer', early]);
+    try {
+      await program.waitForLine('online');
+      program.type('sent before you came');
+      await program.waitForLine('YOU -- sent before you came');
+      const tab = await openChat(context, chat.url);
+      await joinAs(tab, mehdi, { inbox: early });
+      await waitForLine(tab, 'anonymous -- sent before you came');
+      program.type('and after');
+      await waitForLine(tab, 'anonymous -- and after');
+    } finally {
+      assert.equal(await program.stop(), 0, program.lines().join('\n'));
+    }
+
+    // The tab first: the page declares task_queue1 as the program would, so
+    // the program's own queue_declare(queue=…) agrees (no 406) when it starts.
+    const tab = await openChat(context, chat.url, 'fr');
+    await joinAs(tab, otana, { inbox: taskQueue1 });
+    const second = new PythonChat(['--url', AMQP_URL, '--inbox', taskQueue2, '--peer', taskQueue1]);
+    try {
+      await second.waitForLine('online');
+      second.type('Bonjour du programme');
+      await second.waitForLine('YOU -- Bonjour du programme');
+      await waitForLine(tab, 'anonyme -- Bonjour du programme');
+      await sendMessage(tab, 'Ça va', { kind: 'queue', name: taskQueue2 });
+      await second.waitForLine(`${otana} -- Ça va`);
+      assert.deepEqual(tab.errors, []);
+    } finally {
+      assert.equal(await second.stop(), 0, second.lines().join('\n'));
+    }
+    // As pika's queue_declare(queue=…) makes it: not durable, no arguments (equivalent, no 406).
+    const channel = await chat.connection!.createChannel();
+    await channel.assertQueue(taskQueue1, { durable: false });
+    await assert.rejects(channel.assertQueue(taskQueue1, { durable: true }), /406|PRECONDITION|durable/);
   });
 });

@@ -10,12 +10,16 @@ export async function call(path, body, { text = false } = {}) {
   if (!res.ok) {
     const err = new Error(answer?.error?.message ?? `HTTP ${res.status}`);
     err.path = answer?.error?.path;
+    // A list over the limits: { what, max, count }, for the page's own words (sandbox-refusals.js).
+    err.code = answer?.error?.code;
+    err.params = answer?.error?.params;
     throw err;
   }
   return answer;
 }
 
-export const runSandbox = (state) => call('/api/run', { name: 'sandbox', definitions: state.topology, messages: state.messages });
+/** The sandbox's run: a refused declaration is left out and listed in `refusals`, the rest runs. */
+export const runSandbox = (state) => call('/api/sandbox/run', { name: 'sandbox', definitions: state.topology, messages: state.messages });
 export const importFile = (text, vhost) =>
   call(`/api/sandbox/import${vhost === undefined ? '' : `?vhost=${encodeURIComponent(vhost)}`}`, text, { text: true });
 export const exportState = (state, vhost) => call('/api/sandbox/export', { ...state, vhost });

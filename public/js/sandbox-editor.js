@@ -46,7 +46,10 @@ export function fillForm(form, kind, entity) {
 /** { entity } or { error: [wordKey, params] }. */
 export function readForm(form, kind) {
   const args = readJsonObject(form.elements.arguments.value);
-  if (!args) return { error: ['error.notObject', { field: form.elements.arguments.closest('label')?.firstChild?.textContent?.trim() ?? 'arguments' }] };
+  if (!args)
+    return {
+      error: ['error.notObject', { field: form.elements.arguments.closest('label')?.firstChild?.textContent?.trim() ?? 'arguments' }],
+    };
   const fromFields = {};
   for (const field of form.querySelectorAll('[name^="arg:"]')) {
     const key = field.name.slice(4);

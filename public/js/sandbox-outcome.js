@@ -4,15 +4,25 @@
 // read: a routing scenario (one step per message) and its play (what each
 // step did, from the run's outcome and the engine's traces).
 import { el } from './lib/dom.js';
-import { layout, routingStepView } from './lib/scenario-geometry.js';
+import { layeredLayout } from './lib/layered-layout.js';
+import { routingStepView } from './lib/scenario-geometry.js';
 import { createDiagram } from './lib/scenario-render.js';
 import { explainRouting } from './lib/why-panel.js';
+import { DiagramView } from './sandbox-diagram-view.js';
+import { entityLabel, reasonText, refusalText } from './sandbox-refusals.js';
+import { foldWhy } from './sandbox-why-fold.js';
 
 /** Queue arguments that can take a message back out after it arrived (play-routing.ts keeps the same list). */
 const REMOVING_ARGS = ['x-max-length', 'x-max-length-bytes', 'x-message-ttl', 'x-overflow'];
 
-/** The exchanges every vhost has (semantics §9); drawn when the sandbox uses them without declaring them. */
-const PREDECLARED = { 'amq.direct': 'direct', 'amq.topic': 'topic', 'amq.fanout': 'fanout', 'amq.headers': 'headers', 'amq.match': 'headers' };
+/** The exchanges every vhost has (docs/semantics.md §9); drawn when the sandbox uses them without declaring them. */
+const PREDECLARED = {
+  'amq.direct': 'direct',
+  'amq.topic': 'topic',
+  'amq.fanout': 'fanout',
+  'amq.headers': 'headers',
+  'amq.match': 'headers',
+};
 
 export function asScenario(state) {
   const declared = new Set(state.topology.exchanges.map((x) => x.name));
@@ -57,7 +67,7 @@ export function asPlay(state, outcome) {
 }
 
 /** A short result per message for the message list: "→ Q1, Q2", "↩ returned", "✗ 404"… */
-export function messageResults(state, outcome, t) {
+export function messageResults(state, outcome) {
   if (!outcome || outcome.setup_error) return [];
   const play = asPlay(state, outcome);
   return play.steps.map((s, i) => {
@@ -68,10 +78,18 @@ export function messageResults(state, outcome, t) {
   });
 }
 
+function svgTitle(text) {
+  const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+  title.setAttribute('data-refusal', '');
+  title.textContent = text;
+  return title;
+}
+
 export class OutcomeView {
   constructor(root, t, tScenario) {
     Object.assign(this, { root, t, tScenario });
     this.svg = root.querySelector('[data-diagram]');
+    this.view = new DiagramView(root, t);
     this.layoutKey = null;
   }
 
@@ -82,8 +100,14 @@ export class OutcomeView {
     const key = JSON.stringify([state.topology, [...new Set(state.messages.map((m) => m.exchange))]]);
     if (key !== this.layoutKey) {
       this.layoutKey = key;
-      this.lay = layout(scenario);
+      const started = performance.now();
+      this.lay = layeredLayout(scenario);
+      // How long a large topology takes to lay out (the test and the README report it).
+      this.svg.dataset.layoutMs = String(Math.round(performance.now() - started));
       this.diagram = createDiagram(this.svg, this.lay, this.tScenario);
+      this.view.laidOut(this.lay);
+      const names = [...new Set(this.lay.nodes.filter((n) => n.kind === 'exchange' || n.kind === 'queue').map((n) => n.name))];
+      this.root.querySelector('[data-datalist="diagram"]').replaceChildren(...names.map((name) => el('option', { value: name })));
     }
     const usable = outcome && !outcome.setup_error ? outcome : null;
     const play = usable ? asPlay(state, usable) : null;
@@ -92,11 +116,44 @@ export class OutcomeView {
     this.diagram.show(view, { animate, tokenLabel: k > 0 ? `#${k}` : '', chipLabel: (i) => `#${i + 1}` });
     const why = this.root.querySelector('[data-why]');
     if (k === 0) why.replaceChildren(el('p', { class: 'why-empty' }, this.t('whyNone')));
-    else explainRouting(why, scenario, play.steps[k - 1], k, this.tScenario);
+    else {
+      explainRouting(why, scenario, play.steps[k - 1], k, this.tScenario);
+      foldWhy(why, this.t);
+    }
+    this.markRefused(state, usable);
     this.showLine(state, usable, k, view);
     this.showSetupError(outcome);
     this.showMismatch(usable);
     this.showHolds(state, usable);
+  }
+
+  /**
+   * The refused declarations in the drawing too: a refused queue or exchange
+   * (when no other declaration of that name succeeded) and a refused binding
+   * are drawn dashed in red, their reason as a tooltip.
+   */
+  markRefused(state, outcome) {
+    for (const node of this.svg.querySelectorAll('[data-refused]')) {
+      node.removeAttribute('data-refused');
+      node.querySelector(':scope > title[data-refusal]')?.remove();
+    }
+    const refusals = outcome?.refusals ?? [];
+    for (const r of refusals) {
+      const list = state.topology[`${r.kind}s`];
+      const entity = list?.[r.index];
+      if (!entity) continue;
+      let target = null;
+      if (r.kind === 'binding') target = this.svg.querySelector(`[data-binding="${r.index}"]`);
+      else {
+        const accepted = list.some(
+          (e, i) => i !== r.index && e.name === entity.name && !refusals.some((o) => o.kind === r.kind && o.index === i),
+        );
+        if (!accepted) target = this.svg.querySelector(`[data-${r.kind}="${CSS.escape(entity.name)}"]`);
+      }
+      if (!target) continue;
+      target.setAttribute('data-refused', 'true');
+      target.prepend(svgTitle(refusalText(r, this.t)));
+    }
   }
 
   showLine(state, outcome, k, view) {
@@ -112,30 +169,44 @@ export class OutcomeView {
     const code = outcome.publish_errors?.[String(i)];
     if (code !== undefined) {
       line.dataset.status = 'refused';
-      line.textContent = this.t('outcome.refused', { n: k, message: error ? error.message : String(code) });
+      line.textContent = this.t('outcome.refused', {
+        n: k,
+        message: error ? (error.reason ? refusalText(error, this.t) : error.message) : String(code),
+      });
       return;
     }
     const played = asPlay(state, outcome).steps[i];
     const key = m.routing_key === '' ? '""' : m.routing_key;
     line.dataset.status = view.status;
-    line.textContent = played.hit.length > 0
-      ? this.t('outcome.routed', { n: k, key, queues: played.hit.join(', ') })
-      : this.t(played.returned ? 'outcome.returned' : 'outcome.discarded', { n: k, key });
+    line.textContent =
+      played.hit.length > 0
+        ? this.t('outcome.routed', { n: k, key, queues: played.hit.join(', ') })
+        : this.t(played.returned ? 'outcome.returned' : 'outcome.discarded', { n: k, key });
   }
 
+  /** The declarations the broker refused, each in the page's words; the rest of the topology ran without them. */
   showSetupError(outcome) {
     const box = this.root.querySelector('[data-setup-error]');
-    const err = outcome?.setup_error;
-    box.hidden = !err;
-    box.textContent = err ? this.t('setupError', { what: this.refusedWhat(outcome), message: err.message, code: err.code }) : '';
-  }
-
-  refusedWhat(outcome) {
-    const at = outcome.setup_error_at;
-    if (!at || !this.lastState) return this.t('setupAt.unknown');
-    const entity = this.lastState.topology[`${at.kind}s`]?.[at.index];
-    const name = !entity ? '?' : at.kind === 'binding' ? `${entity.source} → ${entity.destination}` : entity.name;
-    return this.t(`setupAt.${at.kind}`, { n: at.index + 1, name });
+    const refusals = outcome?.refusals ?? [];
+    box.hidden = refusals.length === 0;
+    if (refusals.length === 0) return box.replaceChildren();
+    const topology = this.lastState.topology;
+    box.replaceChildren(
+      el('span', {}, refusals.length === 1 ? this.t('refusals.one') : this.t('refusals.many', { count: refusals.length })),
+      el(
+        'ul',
+        {},
+        ...refusals.map((r) =>
+          el(
+            'li',
+            { 'data-refusal-of': `${r.kind}:${r.index}` },
+            this.t('refusals.item', { what: entityLabel(topology, r.kind, r.index, this.t), reason: reasonText(r, this.t) }),
+            ' ',
+            el('span', { class: 'reply-code' }, `(${r.text}, ${r.code})`),
+          ),
+        ),
+      ),
+    );
   }
 
   showMismatch(outcome) {
@@ -149,10 +220,21 @@ export class OutcomeView {
   showHolds(state, outcome) {
     const box = this.root.querySelector('[data-queue-summary]');
     if (!outcome || state.messages.length === 0) return box.replaceChildren();
-    box.replaceChildren(el('ul', {}, ...state.topology.queues.map((q) => {
-      const held = outcome.queues?.[q.name] ?? [];
-      return el('li', { 'data-holds-queue': q.name, 'data-holds': held.map((i) => i + 1).join(' ') },
-        held.length ? this.t('holds', { queue: q.name, messages: held.map((i) => `#${i + 1}`).join(', ') }) : this.t('holds.empty', { queue: q.name }));
-    })));
+    box.replaceChildren(
+      el(
+        'ul',
+        {},
+        ...state.topology.queues.map((q) => {
+          const held = outcome.queues?.[q.name] ?? [];
+          return el(
+            'li',
+            { 'data-holds-queue': q.name, 'data-holds': held.map((i) => i + 1).join(' ') },
+            held.length
+              ? this.t('holds', { queue: q.name, messages: held.map((i) => `#${i + 1}`).join(', ') })
+              : this.t('holds.empty', { queue: q.name }),
+          );
+        }),
+      ),
+    );
   }
 }

@@ -3,6 +3,7 @@
 // server (sandbox-api.js) and shows the answer, or its refusal, as text.
 import { el } from './lib/dom.js';
 import { download, exportState, importFile, makeLink, saveScenario } from './sandbox-api.js';
+import { errorText } from './sandbox-refusals.js';
 
 export class Panels {
   /** `sandbox`: { state(), selected(), replace(state), t } from the controller. */
@@ -42,7 +43,9 @@ export class Panels {
     try {
       const result = await importFile(text, choice.hidden ? undefined : this.$('[name="vhost"]').value);
       if (result.topology === null) {
-        this.$('[name="vhost"]').replaceChildren(...result.vhosts.map((v) => el('option', { value: v.name }, this.t('import.vhostOption', v))));
+        this.$('[name="vhost"]').replaceChildren(
+          ...result.vhosts.map((v) => el('option', { value: v.name }, this.t('import.vhostOption', v))),
+        );
         choice.hidden = false;
         this.showNotices([this.t('import.chooseVhost'), ...result.notices.map((n) => this.noticeText(n))]);
         return;
@@ -55,7 +58,7 @@ export class Panels {
         ...result.notices.map((n) => this.noticeText(n)),
       ]);
     } catch (err) {
-      this.message('[data-import-error]', this.t('import.refused', { message: err.message }));
+      this.message('[data-import-error]', this.t('import.refused', { message: errorText(err, this.t) }));
     }
   }
 
@@ -81,7 +84,7 @@ export class Panels {
       this.$('[data-export-code]').textContent = this.exported.code;
     } catch (err) {
       this.exported = null;
-      this.message('[data-export-error]', this.t('export.failed', { message: err.message }));
+      this.message('[data-export-error]', this.t('export.failed', { message: errorText(err, this.t) }));
     }
   }
 
@@ -108,7 +111,7 @@ export class Panels {
       status.dataset.state = 'ready';
     } catch (err) {
       this.$('[data-share-url]').value = '';
-      status.textContent = this.t('share.failed', { message: err.message });
+      status.textContent = this.t('share.failed', { message: errorText(err, this.t) });
       status.dataset.state = 'error';
     }
   }
@@ -144,7 +147,7 @@ export class Panels {
         saved.replaces_existing ? this.t('scenario.replaces', { filename: saved.filename }) : '',
       ].join(' ');
     } catch (err) {
-      this.message('[data-scenario-error]', this.t('scenario.failed', { message: err.message }));
+      this.message('[data-scenario-error]', this.t('scenario.failed', { message: errorText(err, this.t) }));
     }
   }
 }

@@ -2,7 +2,7 @@
 // of a RabbitMQ definitions file) and the messages published on it. Pure
 // functions that return a new state; the controller re-renders and re-runs.
 // Removing an exchange or a queue removes its bindings, as RabbitMQ does
-// (semantics §2: "deleting a queue or exchange removes its bindings").
+// (docs/semantics.md §2: "deleting a queue or an exchange deletes its bindings").
 
 const STORAGE_KEY = 'sandbox-state-v1';
 
@@ -39,6 +39,45 @@ export function saveNamed(state, kind, index, entity) {
     }
   }
   return next;
+}
+
+/** The exchanges every vhost has (semantics §9): the quick-add row binds from them without declaring them. */
+export const PREDECLARED_EXCHANGES = ['amq.direct', 'amq.topic', 'amq.fanout', 'amq.headers', 'amq.match'];
+
+/**
+ * The quick-add row: exchange → binding key → queue in one go. Declares the
+ * exchange (of `type`) and the queue when the sandbox has neither yet, then
+ * binds them; answers the new state and what was added.
+ */
+export function quickAdd(state, { exchange, type, routingKey, queue }) {
+  const next = copy(state);
+  const added = { exchange: false, queue: false, binding: false };
+  const { exchanges, queues, bindings } = next.topology;
+  if (!exchanges.some((x) => x.name === exchange) && !PREDECLARED_EXCHANGES.includes(exchange)) {
+    exchanges.push({ name: exchange, type, durable: false, auto_delete: false, internal: false, arguments: {} });
+    added.exchange = true;
+  }
+  if (!queues.some((q) => q.name === queue)) {
+    queues.push({ name: queue, durable: false, auto_delete: false, arguments: {} });
+    added.queue = true;
+  }
+  // The same binding twice is one binding on RabbitMQ (bindings are a set): not added again.
+  const same = (b) =>
+    b.source === exchange &&
+    b.destination === queue &&
+    (b.destination_type ?? 'queue') === 'queue' &&
+    b.routing_key === routingKey &&
+    Object.keys(b.arguments ?? {}).length === 0;
+  if (!bindings.some(same)) {
+    bindings.push({ source: exchange, destination: queue, destination_type: 'queue', routing_key: routingKey, arguments: {} });
+    added.binding = true;
+  }
+  return { state: next, added };
+}
+
+/** The type the quick-add row suggests for a new exchange: a key with * or # only means something to a topic exchange. */
+export function suggestedType(routingKey) {
+  return /(^|\.)[*#](\.|$)/.test(routingKey) ? 'topic' : 'direct';
 }
 
 export function saveBinding(state, index, binding) {

@@ -9,6 +9,8 @@ import { fillForm, readForm, readJsonObject } from './sandbox-editor.js';
 import { renderMessages, renderTopology } from './sandbox-lists.js';
 import { messageResults, OutcomeView } from './sandbox-outcome.js';
 import { Panels } from './sandbox-panels.js';
+import { QuickAdd } from './sandbox-quick-add.js';
+import { errorText, refusalText } from './sandbox-refusals.js';
 import * as model from './sandbox-state.js';
 
 const page = document.querySelector('[data-sandbox-page]');
@@ -22,6 +24,8 @@ let selected = null;
 let editing = null; // { kind, index } while a form is open
 let runSeq = 0;
 let runTimer = null;
+/** Where the focus goes after the next render (a selector), when the element that had it is redrawn. */
+let pendingFocus = null;
 
 const outcomeView = new OutcomeView(page, t, tScenario);
 const panels = new Panels(page, {
@@ -30,12 +34,18 @@ const panels = new Panels(page, {
   selected: () => selected,
   replace: (next) => replace(next),
 });
+const quickAdd = new QuickAdd($('[data-quick-add]'), { t, state: () => state, change: (next) => change(next) });
 
 // --- state changes -----------------------------------------------------------------
 
 function change(next, { select = selected } = {}) {
   state = next;
-  selected = select === null || state.messages.length === 0 ? (state.messages.length ? state.messages.length - 1 : null) : Math.min(select, state.messages.length - 1);
+  selected =
+    select === null || state.messages.length === 0
+      ? state.messages.length
+        ? state.messages.length - 1
+        : null
+      : Math.min(select, state.messages.length - 1);
   model.store(state);
   render();
   scheduleRun();
@@ -71,7 +81,7 @@ async function run() {
     outcome = null;
     page.dataset.runState = 'error';
     $('[data-run-label]').textContent = '';
-    showRunError(t('run.failed', { message: err.message }));
+    showRunError(t('run.failed', { message: errorText(err, t) }));
   }
   page.dataset.outcomeMessages = String(ran.messages.length);
   render({ animate: true });
@@ -93,12 +103,36 @@ function showRunError(text) {
 
 // --- drawing ---------------------------------------------------------------------
 
-function render({ animate = false } = {}) {
-  const setup = outcome?.setup_error && outcome.setup_error_at
-    ? { kind: outcome.setup_error_at.kind, index: outcome.setup_error_at.index, message: `${outcome.setup_error.message} (${outcome.setup_error.code})` }
-    : null;
-  renderTopology(page, state.topology, t, setup);
-  renderMessages(page, state.messages, selected, messageResults(state, outcome, t), t);
+/** The element's place in the lists, as a selector that finds its redrawn twin ("[data-entity=queue][data-index=1] [data-action=edit]"). */
+function focusSelector(node) {
+  if (!node || !page.contains(node) || !node.dataset?.action) return null;
+  const item = node.closest('[data-entity], [data-message-index]');
+  if (!item) return null;
+  const where = item.dataset.entity
+    ? `[data-entity="${item.dataset.entity}"][data-index="${item.dataset.index}"]`
+    : `[data-message-index="${item.dataset.messageIndex}"]`;
+  return `${where} [data-action="${node.dataset.action}"]`;
+}
+
+function render(options = {}) {
+  // Lists are redrawn from the state: the focus stays on the same button of the same entry (a keyboard user is not sent to the top).
+  const keep = pendingFocus ?? focusSelector(document.activeElement);
+  pendingFocus = null;
+  draw(options);
+  const active = document.activeElement;
+  if (keep && (!active || active === document.body || !active.isConnected)) page.querySelector(keep)?.focus();
+}
+
+function draw({ animate = false } = {}) {
+  const refused = (outcome?.refusals ?? []).map((r) => ({ kind: r.kind, index: r.index, text: refusalText(r, t) }));
+  // A real system's lists hold a thousand entries: redrawn only when they change, not after every publish.
+  const listsKey = JSON.stringify([state.topology, refused]);
+  if (listsKey !== draw.listsKey) {
+    draw.listsKey = listsKey;
+    renderTopology(page, state.topology, t, refused);
+  }
+  quickAdd.refresh();
+  renderMessages(page, state.messages, selected, messageResults(state, outcome), t);
   // The drawing follows the outcome of the state it was computed for only.
   const current = outcome && Number(page.dataset.outcomeMessages) === state.messages.length ? outcome : null;
   outcomeView.show(state, current, selected, { animate });
@@ -108,7 +142,11 @@ function render({ animate = false } = {}) {
 
 function openEditor(kind, index) {
   closeEditor();
-  editing = { kind, index };
+  editing = {
+    kind,
+    index,
+    opener: index === null ? `[data-sandbox-add="${kind}"]` : `[data-entity="${kind}"][data-index="${index}"] [data-action="edit"]`,
+  };
   const form = $(`[data-editor="${kind}"]`);
   const list = kind === 'exchange' ? state.topology.exchanges : kind === 'queue' ? state.topology.queues : state.topology.bindings;
   const entity = index === null ? null : list[index];
@@ -122,9 +160,15 @@ function openEditor(kind, index) {
   form.querySelector('input, select')?.focus();
 }
 
-function closeEditor() {
+/** Closes the open form; `refocus`: the focus goes back to the button that opened it (Escape, Cancel, Save). */
+function closeEditor({ refocus = false } = {}) {
+  const opener = editing?.opener;
   editing = null;
   for (const form of page.querySelectorAll('[data-editor]')) form.hidden = true;
+  if (refocus && opener) {
+    pendingFocus = opener;
+    page.querySelector(opener)?.focus();
+  }
 }
 
 function setEditorError(form, text) {
@@ -145,7 +189,7 @@ function saveEditor(form) {
   done(model.saveNamed(state, kind, index, read.entity));
 
   function done(next) {
-    closeEditor();
+    closeEditor({ refocus: true });
     change(next);
   }
 }
@@ -169,6 +213,9 @@ function publish(form) {
     mandatory: form.elements.mandatory.checked,
   };
   change(model.addMessage(state, message), { select: state.messages.length });
+  // Ready for the next key: publishing the tutorial's ten keys is type, Enter, type, Enter…
+  form.elements.routing_key.focus();
+  form.elements.routing_key.select();
 }
 
 // --- events ----------------------------------------------------------------------------
@@ -181,29 +228,51 @@ page.addEventListener('click', (event) => {
   if (button.dataset.panelToggle) return panels.toggle(button.dataset.panelToggle);
   if (button.dataset.download) return panels.download(button.dataset.download);
   switch (button.dataset.action) {
-    case 'edit': return openEditor(button.dataset.kind, index);
+    case 'edit':
+      return openEditor(button.dataset.kind, index);
     case 'remove': {
       closeEditor();
-      const { state: next, bindingsRemoved } = model.remove(state, button.dataset.kind, index);
+      const kind = button.dataset.kind;
+      const { state: next, bindingsRemoved } = model.remove(state, kind, index);
+      // The focus moves to the entry that takes the removed one's place, else to the list's add button.
+      const left = next.topology[`${kind}s`].length;
+      pendingFocus =
+        left > 0
+          ? `[data-entity="${kind}"][data-index="${Math.min(index, left - 1)}"] [data-action="remove"]`
+          : `[data-sandbox-add="${kind}"]`;
       change(next);
       if (bindingsRemoved > 0) flash(t('removed.bindings', { count: bindingsRemoved }));
       return;
     }
-    case 'cancel-edit': return closeEditor();
+    case 'cancel-edit':
+      return closeEditor({ refocus: true });
     case 'select-message':
       selected = index;
       return render({ animate: true });
-    case 'remove-message': return change(model.removeMessage(state, index));
-    case 'clear-messages': return change(model.clearMessages(state), { select: null });
+    case 'remove-message': {
+      const left = state.messages.length - 1;
+      pendingFocus =
+        left > 0
+          ? `[data-message-index="${Math.min(index, left - 1)}"] [data-action="remove-message"]`
+          : '[data-publish-form] [name="routing_key"]';
+      return change(model.removeMessage(state, index));
+    }
+    case 'clear-messages':
+      return change(model.clearMessages(state), { select: null });
     case 'clear':
       if (window.confirm(t('clear.confirm'))) replace(model.emptyState());
       return;
-    case 'import': return panels.import();
+    case 'import':
+      return panels.import();
     case 'export':
-    case 'export-refresh': return panels.export();
-    case 'share': return panels.share();
-    case 'copy-link': return panels.copyLink();
-    case 'save-scenario': return panels.saveScenario();
+    case 'export-refresh':
+      return panels.export();
+    case 'share':
+      return panels.share();
+    case 'copy-link':
+      return panels.copyLink();
+    case 'save-scenario':
+      return panels.saveScenario();
     default:
   }
 });
@@ -220,7 +289,7 @@ $('[data-publish-form]').addEventListener('submit', (event) => {
 });
 $('[name="definitions-file"]').addEventListener('change', (event) => panels.readChosenFile(event.target));
 page.addEventListener('keydown', (event) => {
-  if (event.key === 'Escape' && editing) closeEditor();
+  if (event.key === 'Escape' && editing) closeEditor({ refocus: true });
 });
 window.addEventListener('hashchange', () => openFromHash());
 
@@ -246,7 +315,7 @@ async function openFromHash() {
     flash(t('link.opened'));
   } catch (err) {
     replace(model.emptyState());
-    showError(t('link.broken', { message: err.message }));
+    showError(t('link.broken', { message: errorText(err, t) }));
   }
   return true;
 }

@@ -16,8 +16,17 @@ export const definitionsBinding = z.object({ ...bindingShape, ...vhost }).strict
 
 /** Top-level keys of a definitions file that describe no routing: skipped with a notice. */
 export const IGNORED_KEYS = [
-  'rabbit_version', 'rabbitmq_version', 'product_name', 'product_version',
-  'users', 'vhosts', 'permissions', 'topic_permissions', 'parameters', 'global_parameters', 'policies',
+  'rabbit_version',
+  'rabbitmq_version',
+  'product_name',
+  'product_version',
+  'users',
+  'vhosts',
+  'permissions',
+  'topic_permissions',
+  'parameters',
+  'global_parameters',
+  'policies',
 ];
 
 export const definitionsFile = z

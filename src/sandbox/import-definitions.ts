@@ -4,8 +4,8 @@
 // several vhosts the caller picks one) and the management UI's per-vhost
 // export (no "vhost" fields). A bad file is refused with the faulty entry
 // named (SandboxInputError → 400).
-import { PREDECLARED_EXCHANGES } from '../broker/rabbitmq/predeclared.js';
-import { RUN_LIMITS } from '../web/run-limits.js';
+import { PREDECLARED_EXCHANGES } from '../amqp/predeclared.js';
+import { isExchangeType } from '../amqp/exchange-types.js';
 import { definitionsFile, IGNORED_KEYS, type DefinitionsFile } from './definitions-schema.js';
 import { SandboxInputError } from './import-error.js';
 import { describeIssue, shortJson } from './issue-message.js';
@@ -20,7 +20,6 @@ export type ImportNoticeKind =
   | 'server-named-queues'
   | 'default-exchange-bindings'
   | 'dangling-bindings'
-  | 'run-limits'
   | 'empty';
 
 export interface ImportNotice {
@@ -48,7 +47,6 @@ export interface ImportResult {
 }
 
 /** The four types RabbitMQ has without plugins; others (x-delayed-message…) cannot be simulated. */
-const SUPPORTED_TYPES = new Set(['direct', 'topic', 'fanout', 'headers']);
 
 export function importDefinitions(text: string, options: { vhost?: string } = {}): ImportResult {
   return importDefinitionsValue(parseJsonText(text, 'the definitions file'), options);
@@ -68,8 +66,8 @@ export function importDefinitionsValue(raw: unknown, options: { vhost?: string }
   }
   const parsed = definitionsFile.safeParse(raw);
   if (!parsed.success) {
-    const { message, path } = describeIssue(raw, parsed.error.issues[0]!);
-    throw new SandboxInputError(message, path);
+    const { message, path, limit } = describeIssue(raw, parsed.error.issues[0]);
+    throw new SandboxInputError(message, path, limit);
   }
   const file = parsed.data;
   const notices: ImportNotice[] = [];
@@ -94,7 +92,7 @@ export function importDefinitionsValue(raw: unknown, options: { vhost?: string }
       }
       vhost = options.vhost;
     } else if (vhosts.length === 1) {
-      vhost = vhosts[0]!.name;
+      vhost = vhosts[0].name;
     } else {
       return { vhosts, vhost: null, topology: null, notices };
     }
@@ -108,12 +106,6 @@ export function importDefinitionsValue(raw: unknown, options: { vhost?: string }
   const inVhost = <T extends { vhost?: string | undefined }>(list: T[] | undefined) =>
     (list ?? []).filter((entry) => vhost === null || entry.vhost === vhost);
   const topology = buildTopology(inVhost(file.exchanges), inVhost(file.queues), inVhost(file.bindings), notices);
-  // A real system may be bigger than one run may be (POST /api/run's limits): say so now, not at the first publish.
-  const over = (['exchanges', 'queues', 'bindings'] as const).filter((k) => topology[k].length > RUN_LIMITS[k]);
-  if (over.length > 0) {
-    const limits = over.map((k) => `${topology[k].length} ${k}, at most ${RUN_LIMITS[k]}`);
-    notices.push({ kind: 'run-limits', message: `Larger than one run allows (${limits.join('; ')}): publishing will be refused until it is smaller.`, items: limits });
-  }
   if (topology.exchanges.length + topology.queues.length + topology.bindings.length === 0) {
     notices.push({ kind: 'empty', message: 'The file declares no exchange, queue or binding to import.', items: [] });
   }
@@ -130,9 +122,7 @@ function isNonEmpty(value: unknown): boolean {
 /** Either every entry names its vhost (rabbitmqctl's export) or none does (a per-vhost export). */
 function summarizeVhosts(file: DefinitionsFile): VhostSummary[] {
   const lists = { exchanges: file.exchanges ?? [], queues: file.queues ?? [], bindings: file.bindings ?? [] };
-  const all = Object.entries(lists).flatMap(([list, entries]) =>
-    entries.map((entry, index) => ({ list, index, vhost: entry.vhost })),
-  );
+  const all = Object.entries(lists).flatMap(([list, entries]) => entries.map((entry, index) => ({ list, index, vhost: entry.vhost })));
   const withVhost = all.filter((e) => e.vhost !== undefined);
   if (withVhost.length === 0) return [];
   const lacking = all.find((e) => e.vhost === undefined);
@@ -165,9 +155,9 @@ function buildTopology(
   const queueAt = new Map<string, number>();
 
   exchanges.forEach((x, i) => {
-    // "" and amq.* exist in every vhost already (semantics §9); declaring them would be refused.
+    // "" and amq.* exist in every vhost already (docs/semantics.md §9); declaring them would be refused.
     if (x.name === '' || x.name.startsWith('amq.')) return void predeclared.push(x.name);
-    if (!SUPPORTED_TYPES.has(x.type)) return void unsupported.push(`${x.name} (${x.type})`);
+    if (!isExchangeType(x.type)) return void unsupported.push(`${x.name} (${x.type})`);
     const seen = exchangeAt.get(x.name);
     if (seen !== undefined) throw duplicate('exchanges', i, seen, x.name);
     exchangeAt.set(x.name, i);
@@ -197,8 +187,7 @@ function buildTopology(
       defaultBindings.push(label);
       continue;
     }
-    const destinationExists =
-      (b.destination_type ?? 'queue') === 'queue' ? queueAt.has(b.destination) : exchangeExists(b.destination);
+    const destinationExists = (b.destination_type ?? 'queue') === 'queue' ? queueAt.has(b.destination) : exchangeExists(b.destination);
     // RabbitMQ 3.10 leaves internal exchanges out of its exports, but not the bindings that use them.
     if (!exchangeExists(b.source) || !destinationExists) {
       dangling.push(label);
@@ -219,8 +208,5 @@ function buildTopology(
 }
 
 function duplicate(list: string, index: number, first: number, name: string): SandboxInputError {
-  return new SandboxInputError(
-    `${list}[${index}] declares ${shortJson(name)} again (already ${list}[${first}])`,
-    `${list}[${index}].name`,
-  );
+  return new SandboxInputError(`${list}[${index}] declares ${shortJson(name)} again (already ${list}[${first}])`, `${list}[${index}].name`);
 }

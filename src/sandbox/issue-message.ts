@@ -3,11 +3,15 @@
 // (binding "animals" → "Q1")'. The received value is read back from the input
 // so the message can say what was wrong, never just "invalid input".
 import type { z } from 'zod';
-import { formatPath } from '../web/errors.js';
+import type { LimitExceeded } from '../limits.js';
+import { formatPath } from '../util/format-path.js';
+import { limitExceeded } from '../util/limit-exceeded.js';
 
 export interface DescribedIssue {
   path: string;
   message: string;
+  /** The issue is a list over the limits table (the page words it in its language). */
+  limit?: LimitExceeded;
 }
 
 const EXPECTED: Record<string, string> = {
@@ -25,7 +29,7 @@ export function kindOf(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') return `the string ${shortJson(value)}`;
   if (typeof value === 'number') return `the number ${value}`;
-  return String(value);
+  return typeof value === 'boolean' ? String(value) : typeof value;
 }
 
 export function shortJson(value: unknown): string {
@@ -46,7 +50,7 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 export function entryLabel(input: unknown, path: readonly PropertyKey[]): string | null {
   const [list, index] = path;
   if (typeof index !== 'number') return null;
-  const entry = valueAt(input, [list!, index]) as Record<string, unknown> | undefined;
+  const entry = valueAt(input, [list, index]) as Record<string, unknown> | undefined;
   if (!entry || typeof entry !== 'object') return null;
   const str = (v: unknown) => (typeof v === 'string' ? shortJson(v) : null);
   if (list === 'exchanges' && str(entry.name)) return `exchange ${str(entry.name)}`;
@@ -86,5 +90,6 @@ export function describeIssue(input: unknown, issue: z.core.$ZodIssue, prefix: P
   const path = formatPath(fullPath);
   const label = entryLabel(input, issue.path);
   const subject = path || 'the document';
-  return { path, message: `${subject} ${text(input, issue)}${label ? ` (${label})` : ''}` };
+  const limit = limitExceeded(issue, input);
+  return { path, message: `${subject} ${text(input, issue)}${label ? ` (${label})` : ''}`, ...(limit && { limit }) };
 }

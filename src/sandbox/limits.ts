@@ -1,5 +1,6 @@
 // Bounds on what the sandbox accepts, so that a pasted file or a shared link
 // can never make the server (or the page) do unbounded work.
+import { RUN_LIMITS } from '../limits.js';
 
 /** A definitions file, or any JSON body of the sandbox API. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -11,15 +12,16 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  */
 export const MAX_DEPTH = 16;
 
-export const MAX_EXCHANGES = 500;
-export const MAX_QUEUES = 500;
-export const MAX_BINDINGS = 2000;
-export const MAX_MESSAGES = 100;
+// The same counts as POST /api/run's (one table): what imports also runs.
+export const MAX_EXCHANGES = RUN_LIMITS.exchanges;
+export const MAX_QUEUES = RUN_LIMITS.queues;
+export const MAX_BINDINGS = RUN_LIMITS.bindings;
+export const MAX_MESSAGES = RUN_LIMITS.messages;
 /** Keys in one arguments or headers table. */
 export const MAX_TABLE_KEYS = 100;
 
 /** Names and keys are AMQP shortstr: a 1-byte length, so at most 255 bytes. */
-export const MAX_SHORTSTR_BYTES = 255;
+export const MAX_SHORTSTR_BYTES = RUN_LIMITS.shortstrBytes;
 export const MAX_PAYLOAD_CHARS = 64 * 1024;
 /** Any other string (argument values, header values). */
 export const MAX_STRING_CHARS = 64 * 1024;

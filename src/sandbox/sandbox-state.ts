@@ -5,7 +5,12 @@ import { z } from 'zod';
 import { SandboxInputError } from './import-error.js';
 import { describeIssue } from './issue-message.js';
 import {
-  messagesSchema, normalizeMessage, normalizeTopology, topologySchema, type SandboxMessage, type Topology,
+  messagesSchema,
+  normalizeMessage,
+  normalizeTopology,
+  topologySchema,
+  type SandboxMessage,
+  type Topology,
 } from './topology-schema.js';
 
 export const sandboxStateShape = {
@@ -22,12 +27,15 @@ export interface SandboxState {
 export function parseWith<S extends z.ZodType>(schema: S, raw: unknown, prefix: PropertyKey[] = []): z.infer<S> {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    const { message, path } = describeIssue(raw, parsed.error.issues[0]!, prefix);
-    throw new SandboxInputError(message, path || undefined);
+    const { message, path, limit } = describeIssue(raw, parsed.error.issues[0], prefix);
+    throw new SandboxInputError(message, path || undefined, limit);
   }
   return parsed.data;
 }
 
-export function normalizeState(state: { topology: z.input<typeof topologySchema>; messages?: z.input<typeof messagesSchema> }): SandboxState {
+export function normalizeState(state: {
+  topology: z.input<typeof topologySchema>;
+  messages?: z.input<typeof messagesSchema>;
+}): SandboxState {
   return { topology: normalizeTopology(state.topology), messages: (state.messages ?? []).map(normalizeMessage) };
 }

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Broker } from '../broker/broker.js';
-import { PREDECLARED_EXCHANGES } from '../broker/rabbitmq/predeclared.js';
+import { PREDECLARED_EXCHANGES } from '../amqp/predeclared.js';
 import type { ExchangeDef } from '../engine/types.js';
 import { crossReferenceProblems, SCENARIO_DIR } from '../scenarios/load-scenarios.js';
 import { needsSnapshots, playRoutingScenario } from '../scenarios/play-routing.js';
@@ -49,7 +49,8 @@ export function slugify(title: string): string {
 
 export async function saveAsScenario(broker: Broker, state: SandboxState, meta: ScenarioMeta): Promise<SavedScenario> {
   const id = meta.id ?? slugify(meta.title);
-  if (state.messages.length === 0) throw new SandboxInputError('publish at least one message first: each message becomes a step', 'messages');
+  if (state.messages.length === 0)
+    throw new SandboxInputError('publish at least one message first: each message becomes a step', 'messages');
   const { topology } = state;
   const definitions = compactTopology(topology);
   definitions.exchanges.unshift(...predeclaredInUse(state));
@@ -72,24 +73,30 @@ export async function saveAsScenario(broker: Broker, state: SandboxState, meta: 
   state.messages.forEach((m, i) => {
     // Refused publishes (403) have no place in a scenario step: it expects deliveries.
     if (topology.exchanges.some((x) => x.name === m.exchange && x.internal)) {
-      throw new SandboxInputError(`messages[${i}].exchange "${m.exchange}" is internal: the broker refuses to publish to it (403), which a scenario step cannot show`, `messages[${i}].exchange`);
+      throw new SandboxInputError(
+        `messages[${i}].exchange "${m.exchange}" is internal: the broker refuses to publish to it (403), which a scenario step cannot show`,
+        `messages[${i}].exchange`,
+      );
     }
   });
 
   const play = await playRoutingScenario(broker, draft);
   if (play.setup_error) {
-    throw new SandboxInputError(`the broker refused this topology, so it cannot become a scenario: ${play.setup_error.message}`, 'topology');
+    throw new SandboxInputError(
+      `the broker refused this topology, so it cannot become a scenario: ${play.setup_error.message}`,
+      'topology',
+    );
   }
   const snapshots = needsSnapshots(draft);
   const scenario: RoutingScenario = {
     ...draft,
     steps: draft.steps.map((step, k) => {
-      const played = play.steps[k]!;
+      const played = play.steps[k];
       const queues = topology.queues.map((q) => q.name).filter((q) => played.hit.includes(q));
       const holds = Object.fromEntries(topology.queues.map((q) => [q.name, (played.holds[q.name] ?? []).map((i) => i + 1)]));
       return {
         ...step,
-        narration: narrate({ message: state.messages[k]!, queues, returned: played.returned }),
+        narration: narrate({ message: state.messages[k], queues, returned: played.returned }),
         expect: { queues, ...(played.returned && { returned: true }), ...(snapshots && { holds }) },
       };
     }),
@@ -102,7 +109,7 @@ export async function saveAsScenario(broker: Broker, state: SandboxState, meta: 
 /**
  * amq.topic & co. exist without being declared, but a scenario file names
  * every exchange it uses (the loader checks it). Declaring one again with its
- * own type and flags is accepted by the broker (semantics §9), so it is written out.
+ * own type and flags is accepted by the broker (docs/semantics.md §9), so it is written out.
  */
 function predeclaredInUse(state: SandboxState): ExchangeDef[] {
   const declared = new Set(state.topology.exchanges.map((x) => x.name));
@@ -122,12 +129,12 @@ function predeclaredInUse(state: SandboxState): ExchangeDef[] {
 function check(scenario: RoutingScenario): void {
   const parsed = routingScenario.safeParse(scenario);
   if (!parsed.success) {
-    const { message, path } = describeIssue(scenario, parsed.error.issues[0]!);
+    const { message, path } = describeIssue(scenario, parsed.error.issues[0]);
     throw new SandboxInputError(`a scenario file cannot hold this: ${toSandboxWords(message)}`, toSandboxWords(path));
   }
   const problems = crossReferenceProblems(parsed.data);
   if (problems.length > 0) {
-    const first = toSandboxWords(problems[0]!);
+    const first = toSandboxWords(problems[0]);
     throw new SandboxInputError(`a scenario file cannot hold this: ${first}`, first.split(':')[0]);
   }
 }

@@ -15,7 +15,12 @@ import { normalizeState, parseWith, sandboxStateShape, type SandboxState } from 
 
 const VERSION = '1.';
 /** The message whose outcome the sender was looking at (0-based), so the link opens on the same view. */
-const selected = z.number().int().min(0).max(MAX_MESSAGES - 1).optional();
+const selected = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_MESSAGES - 1)
+  .optional();
 export const linkStateSchema = z.object({ ...sandboxStateShape, selected }).strict();
 
 export type SharedState = SandboxState & { selected?: number };
@@ -29,7 +34,9 @@ export function encodeShareLink(state: SharedState): string {
   const packed = deflateRawSync(Buffer.from(JSON.stringify(compact)), { level: 9 }).toString('base64url');
   const link = VERSION + packed;
   if (link.length > MAX_LINK_CHARS) {
-    throw new SandboxInputError(`this sandbox is too large to share as a link (${link.length} characters; the limit is ${MAX_LINK_CHARS}): export it instead`);
+    throw new SandboxInputError(
+      `this sandbox is too large to share as a link (${link.length} characters; the limit is ${MAX_LINK_CHARS}): export it instead`,
+    );
   }
   return link;
 }

@@ -6,8 +6,14 @@
 import { z } from 'zod';
 import type { BindingDef, ExchangeDef, FieldTable, MessageSpec, QueueDef } from '../engine/types.js';
 import {
-  MAX_BINDINGS, MAX_EXCHANGES, MAX_MESSAGES, MAX_PAYLOAD_CHARS, MAX_QUEUES, MAX_SHORTSTR_BYTES,
-  MAX_STRING_CHARS, MAX_TABLE_KEYS,
+  MAX_BINDINGS,
+  MAX_EXCHANGES,
+  MAX_MESSAGES,
+  MAX_PAYLOAD_CHARS,
+  MAX_QUEUES,
+  MAX_SHORTSTR_BYTES,
+  MAX_STRING_CHARS,
+  MAX_TABLE_KEYS,
 } from './limits.js';
 
 /** Exchange, queue names and keys travel as AMQP shortstr (1-byte length). */
@@ -31,7 +37,7 @@ function tableProblem(table: Record<string, unknown>): string | null {
     // JSON.parse turns 1e400 into Infinity, which no AMQP field value can carry.
     if (typeof v === 'number' && !Number.isFinite(v)) return 'holds a number too large to send';
     if (typeof v === 'string' && v.length > MAX_STRING_CHARS) return `holds a string longer than ${MAX_STRING_CHARS} characters`;
-    if (v !== null && typeof v === 'object') stack.push(...(Array.isArray(v) ? v : Object.values(v)));
+    if (v !== null && typeof v === 'object') stack.push(...Object.values(v as Record<string, unknown>)); // an array's values are its elements
   }
   return null;
 }
@@ -40,12 +46,10 @@ function tableProblem(table: Record<string, unknown>): string | null {
  * An AMQP field table (arguments, headers). z.custom keeps the object itself:
  * copying it key by key would turn a "__proto__" key into a prototype.
  */
-export const fieldTable = z
-  .custom<FieldTable>(isPlainObject, 'must be an object of name → value')
-  .superRefine((table, ctx) => {
-    const problem = tableProblem(table);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+export const fieldTable = z.custom<FieldTable>(isPlainObject, 'must be an object of name → value').superRefine((table, ctx) => {
+  const problem = tableProblem(table);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 const flag = z.boolean().optional();
 

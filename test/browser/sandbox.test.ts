@@ -26,7 +26,8 @@ function watch(page: Page): string[] {
     if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) problems.push(`console: ${msg.text()}`);
   });
   page.on('response', (res) => {
-    if (res.status() >= 400 && !res.url().endsWith('/favicon.ico') && !res.url().includes('/api/')) problems.push(`${res.status()} ${res.url()}`);
+    if (res.status() >= 400 && !res.url().endsWith('/favicon.ico') && !res.url().includes('/api/'))
+      problems.push(`${res.status()} ${res.url()}`);
   });
   return problems;
 }
@@ -52,7 +53,12 @@ async function add(page: Page, kind: 'exchange' | 'queue' | 'binding', fields: R
   await form.waitFor({ state: 'hidden' });
 }
 
-async function publish(page: Page, exchange: string, routingKey: string, more: { headers?: string; mandatory?: boolean } = {}): Promise<void> {
+async function publish(
+  page: Page,
+  exchange: string,
+  routingKey: string,
+  more: { headers?: string; mandatory?: boolean } = {},
+): Promise<void> {
   const form = page.locator('[data-publish-form]');
   await form.locator('[name="exchange"]').fill(exchange);
   await form.locator('[name="routing_key"]').fill(routingKey);
@@ -65,12 +71,15 @@ async function publish(page: Page, exchange: string, routingKey: string, more: {
 
 const hits = (page: Page) =>
   page.locator('[data-diagram] [data-queue]').evaluateAll((els) =>
-    els.filter((e) => e.getAttribute('data-hit') === 'true').map((e) => e.getAttribute('data-queue')).sort(),
+    els
+      .filter((e) => e.getAttribute('data-hit') === 'true')
+      .map((e) => e.getAttribute('data-queue'))
+      .sort(),
   );
 const matched = (page: Page) =>
-  page.locator('[data-diagram] [data-binding]').evaluateAll((els) =>
-    Object.fromEntries(els.map((e) => [e.getAttribute('data-binding'), e.getAttribute('data-matched')])),
-  );
+  page
+    .locator('[data-diagram] [data-binding]')
+    .evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-binding'), e.getAttribute('data-matched')])));
 
 describe('the sandbox page in a browser', function () {
   this.timeout(120_000);
@@ -145,7 +154,9 @@ describe('the sandbox page in a browser', function () {
       await other.goto(link);
       await ready(other);
       await ranWith(other, TUTORIAL_KEYS.length);
-      assert.deepEqual(await other.locator('[data-entity="exchange"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name'))), ['topic_logs']);
+      assert.deepEqual(await other.locator('[data-entity="exchange"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name'))), [
+        'topic_logs',
+      ]);
       assert.equal(await other.locator('[data-entity="binding"]').count(), 3);
       assert.equal(await other.locator('[data-message-index]').count(), TUTORIAL_KEYS.length);
       // The message the teacher was looking at is shown: lazy.pink.rabbit → Q2, by both its bindings.
@@ -168,7 +179,10 @@ describe('the sandbox page in a browser', function () {
       await ready(other);
       const banner = other.locator('[data-sandbox-error]');
       await banner.waitFor();
-      assert.match((await banner.textContent())!, /This shared link cannot be opened — this share link is damaged or incomplete \(it does not unpack\)/);
+      assert.match(
+        (await banner.textContent())!,
+        /This shared link cannot be opened — this share link is damaged or incomplete \(it does not unpack\)/,
+      );
       assert.equal(await other.locator('[data-entity]').count(), 0);
       await add(other, 'queue', { name: 'still-works' });
       assert.equal(await other.locator('[data-entity="queue"]').count(), 1);
@@ -177,22 +191,34 @@ describe('the sandbox page in a browser', function () {
     }
   });
 
-  it('shows a broker refusal in the broker’s words, with its reply code, and where', async () => {
+  it('shows a broker refusal in the page’s words, with its reply code, and where', async () => {
     await add(page, 'exchange', { name: 'amq.mine', type: 'direct' });
     const box = page.locator('[data-setup-error]');
     await box.waitFor();
     assert.equal(
       await box.textContent(),
-      "The broker refused exchange #2 (amq.mine): ACCESS_REFUSED - exchange name 'amq.mine' contains reserved prefix 'amq.*' (reply code 403).",
+      'The broker refused 1 declaration; the rest of the topology runs without it:exchange #2 (amq.mine): names starting with “amq.” are reserved for the broker (“amq.mine”) (ACCESS_REFUSED, 403)',
     );
-    assert.equal(await page.locator('[data-entity="exchange"][data-name="amq.mine"]').getAttribute('data-refused'), 'true');
+    const refused = page.locator('[data-entity="exchange"][data-name="amq.mine"]');
+    assert.equal(await refused.getAttribute('data-refused'), 'true');
+    assert.equal(
+      await refused.locator('[data-refusal]').textContent(),
+      'names starting with “amq.” are reserved for the broker (“amq.mine”) (ACCESS_REFUSED, reply code 403)',
+    );
+    // The rest still runs: every message keeps its result.
+    assert.equal(await page.locator('[data-message-index="0"] [data-result]').textContent(), '→ Q1, Q2');
     await page.click('[data-entity="exchange"][data-name="amq.mine"] [data-action="remove"]');
     await box.waitFor({ state: 'hidden' });
   });
 
   it('binds a headers exchange with x-match, and shows the broker refusing an invalid x-match', async () => {
     await add(page, 'exchange', { name: 'reports', type: 'headers' });
-    await add(page, 'binding', { source: 'reports', destination: 'Q1', 'arg:x-match': 'any', arguments: '{"format": "pdf", "type": "report"}' });
+    await add(page, 'binding', {
+      source: 'reports',
+      destination: 'Q1',
+      'arg:x-match': 'any',
+      arguments: '{"format": "pdf", "type": "report"}',
+    });
     await publish(page, 'reports', '', { headers: '{"format": "pdf"}' });
     assert.deepEqual(await hits(page), ['Q1']);
     assert.match((await page.locator('[data-why]').textContent())!, /x-match=any: one matching argument is enough/);
@@ -203,7 +229,7 @@ describe('the sandbox page in a browser', function () {
     await box.waitFor();
     assert.equal(
       await box.textContent(),
-      'The broker refused binding #4 (reports → Q1): PRECONDITION_FAILED - Invalid x-match field value <<"bogus">>; expected all, any, all-with-x, or any-with-x (reply code 406).',
+      'The broker refused 1 declaration; the rest of the topology runs without it:binding #4 (reports → Q1): x-match must be all, any, all-with-x or any-with-x, not "bogus" (PRECONDITION_FAILED, 406)',
     );
     await page.click('[data-entity="exchange"][data-name="reports"] [data-action="remove"]');
     await box.waitFor({ state: 'hidden' });
@@ -216,7 +242,7 @@ describe('the sandbox page in a browser', function () {
     await publish(page, 'nowhere', 'x');
     assert.equal(
       await page.locator('[data-outcome]').textContent(),
-      `Message #${TUTORIAL_KEYS.length + 2} was refused by the broker: NOT_FOUND - no exchange 'nowhere' in vhost '/'`,
+      `Message #${TUTORIAL_KEYS.length + 2} was refused by the broker: there is no exchange “nowhere” (NOT_FOUND, reply code 404)`,
     );
     assert.equal(await page.locator('[data-outcome]').getAttribute('data-status'), 'refused');
   });
@@ -239,7 +265,10 @@ describe('the sandbox page in a browser', function () {
     await ranWith(page, 0);
     const notices = await page.locator('[data-import-notices] li').allTextContents();
     assert.equal(notices[0], 'Imported 4 exchanges, 6 queues and 7 bindings.');
-    assert.ok(notices.some((n) => n.startsWith('Ignored, as they take no part in routing: rabbit_version, rabbitmq_version')), notices.join('\n'));
+    assert.ok(
+      notices.some((n) => n.startsWith('Ignored, as they take no part in routing: rabbit_version, rabbitmq_version')),
+      notices.join('\n'),
+    );
     assert.ok(notices.some((n) => n.includes('delayed (x-delayed-message)')));
     assert.equal(await page.locator('[data-entity="queue"]').count(), 6);
     await publish(page, 'documents', '', { headers: '{"kind": "invoice", "format": "pdf"}' });
@@ -260,15 +289,28 @@ describe('the sandbox page in a browser', function () {
     const file = JSON.parse(shopDefinitionsText());
     file.exchanges.push({ name: 'billing', vhost: 'finance', type: 'direct', durable: true, auto_delete: false, arguments: {} });
     file.queues.push({ name: 'ledger', vhost: 'finance', durable: true, auto_delete: false, arguments: {} });
-    file.bindings.push({ source: 'billing', vhost: 'finance', destination: 'ledger', destination_type: 'queue', routing_key: 'post', arguments: {} });
+    file.bindings.push({
+      source: 'billing',
+      vhost: 'finance',
+      destination: 'ledger',
+      destination_type: 'queue',
+      routing_key: 'post',
+      arguments: {},
+    });
     const context = await browser.newContext();
     try {
       const other = await context.newPage();
       await other.goto(`${app.url}/sandbox?lang=en`);
       await ready(other);
       await other.click('[data-panel-toggle="import"]');
-      await other.setInputFiles('[name="definitions-file"]', { name: 'definitions.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
-      await other.waitForFunction(() => (document.querySelector<HTMLTextAreaElement>('[name="definitions"]')?.value ?? '').includes('finance'));
+      await other.setInputFiles('[name="definitions-file"]', {
+        name: 'definitions.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify(file)),
+      });
+      await other.waitForFunction(() =>
+        (document.querySelector<HTMLTextAreaElement>('[name="definitions"]')?.value ?? '').includes('finance'),
+      );
       await other.click('[data-action="import"]');
       await other.waitForSelector('[data-vhost-choice]:not([hidden])');
       assert.deepEqual(await other.locator('[name="vhost"] option').allTextContents(), [
@@ -292,16 +334,25 @@ describe('the sandbox page in a browser', function () {
     assert.equal((await download).suggestedFilename(), 'our-shop.json');
     const scenario = JSON.parse((await page.locator('[data-scenario-output]').textContent())!);
     assert.equal(scenario.kind, 'routing');
-    assert.deepEqual(scenario.steps.map((s: { expect: { queues: string[] } }) => s.expect.queues), [['invoices.pdf'], ['orders.all'], ['unrouted'], ['payments']]);
+    assert.deepEqual(
+      scenario.steps.map((s: { expect: { queues: string[] } }) => s.expect.queues),
+      [['invoices.pdf'], ['orders.all'], ['unrouted'], ['payments']],
+    );
   });
 
   it('exports the definitions and the amqplib code of what is on the page', async () => {
     await page.click('[data-action="export"]');
     await page.waitForFunction(() => (document.querySelector('[data-export-code]')?.textContent ?? '').includes('assertExchange'));
     const definitions = JSON.parse((await page.locator('[data-export-definitions]').textContent())!);
-    assert.deepEqual(definitions.exchanges.map((x: { name: string }) => x.name), ['orders', 'orders.unrouted', 'documents', 'dlx']);
+    assert.deepEqual(
+      definitions.exchanges.map((x: { name: string }) => x.name),
+      ['orders', 'orders.unrouted', 'documents', 'dlx'],
+    );
     assert.ok(definitions.queues.every((q: { vhost: string }) => q.vhost === '/'));
-    assert.match((await page.locator('[data-export-code]').textContent())!, /await channel\.assertQueue\("payments", \{ durable: true, autoDelete: false, arguments: \{"x-queue-type":"quorum"\} \}\);/);
+    assert.match(
+      (await page.locator('[data-export-code]').textContent())!,
+      /await channel\.assertQueue\("payments", \{ durable: true, autoDelete: false, arguments: \{"x-queue-type":"quorum"\} \}\);/,
+    );
     const download = page.waitForEvent('download');
     await page.click('[data-download="definitions"]');
     assert.equal((await download).suggestedFilename(), 'definitions.json');

@@ -38,7 +38,11 @@ describe('amqplib code export', () => {
       messages: [{ exchange: 'x', routing_key: 'r', properties: { headers: { a: 1 } }, payload: 'hi', mandatory: true }],
     });
     const code = amqplibCode(state.topology, state.messages);
-    assert.ok(code.includes('await channel.assertExchange("x", "headers", { durable: false, autoDelete: false, internal: true, arguments: {"alternate-exchange":"ae"} });'));
+    assert.ok(
+      code.includes(
+        'await channel.assertExchange("x", "headers", { durable: false, autoDelete: false, internal: true, arguments: {"alternate-exchange":"ae"} });',
+      ),
+    );
     assert.ok(code.includes('await channel.assertQueue("q", { durable: true, autoDelete: false, arguments: {"x-max-length":3} });'));
     assert.ok(code.includes('await channel.bindQueue("q", "x", "", {"x-match":"any","a":1});'));
     assert.ok(code.includes('await channel.bindExchange("y", "x", "k", {});'));

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { importDefinitions } from '../../src/sandbox/import-definitions.js';
 import { SandboxInputError } from '../../src/sandbox/import-error.js';
 import { MAX_BODY_BYTES, MAX_DEPTH } from '../../src/sandbox/limits.js';
+import { RUN_LIMITS } from '../../src/limits.js';
 import { shopDefinitions, shopDefinitionsText } from './fixtures.js';
 
 function refused(text: string, options: { vhost?: string } = {}): SandboxInputError {
@@ -32,7 +33,14 @@ describe('importing a definitions file', () => {
 
     it('keeps the exchanges of the four types with their flags and arguments', () => {
       assert.deepEqual(topology.exchanges, [
-        { name: 'orders', type: 'topic', durable: true, auto_delete: false, internal: false, arguments: { 'alternate-exchange': 'orders.unrouted' } },
+        {
+          name: 'orders',
+          type: 'topic',
+          durable: true,
+          auto_delete: false,
+          internal: false,
+          arguments: { 'alternate-exchange': 'orders.unrouted' },
+        },
         { name: 'orders.unrouted', type: 'fanout', durable: true, auto_delete: false, internal: false, arguments: {} },
         { name: 'documents', type: 'headers', durable: true, auto_delete: false, internal: false, arguments: {} },
         { name: 'dlx', type: 'direct', durable: true, auto_delete: false, internal: false, arguments: {} },
@@ -64,8 +72,15 @@ describe('importing a definitions file', () => {
 
     it('lists the ignored top-level keys that had content', () => {
       assert.deepEqual(notice(result, 'ignored-keys')?.items, [
-        'rabbit_version', 'rabbitmq_version', 'product_name', 'product_version',
-        'users', 'vhosts', 'permissions', 'global_parameters', 'policies',
+        'rabbit_version',
+        'rabbitmq_version',
+        'product_name',
+        'product_version',
+        'users',
+        'vhosts',
+        'permissions',
+        'global_parameters',
+        'policies',
       ]);
     });
 
@@ -90,7 +105,9 @@ describe('importing a definitions file', () => {
   });
 
   it('fills omitted fields with RabbitMQ defaults', () => {
-    const result = importDefinitions('{"queues": [{"name": "q"}], "exchanges": [{"name": "x", "type": "direct"}], "bindings": [{"source": "x", "destination": "q"}]}');
+    const result = importDefinitions(
+      '{"queues": [{"name": "q"}], "exchanges": [{"name": "x", "type": "direct"}], "bindings": [{"source": "x", "destination": "q"}]}',
+    );
     assert.deepEqual(result.topology, {
       exchanges: [{ name: 'x', type: 'direct', durable: false, auto_delete: false, internal: false, arguments: {} }],
       queues: [{ name: 'q', durable: false, auto_delete: false, arguments: {} }],
@@ -102,23 +119,39 @@ describe('importing a definitions file', () => {
     const file = shopDefinitions();
     file.exchanges.push({ name: 'billing', vhost: 'finance', type: 'direct', durable: true, auto_delete: false, arguments: {} });
     file.queues.push({ name: 'ledger', vhost: 'finance', durable: true, auto_delete: false, arguments: {} });
-    file.bindings.push({ source: 'billing', vhost: 'finance', destination: 'ledger', destination_type: 'queue', routing_key: 'post', arguments: {} });
+    file.bindings.push({
+      source: 'billing',
+      vhost: 'finance',
+      destination: 'ledger',
+      destination_type: 'queue',
+      routing_key: 'post',
+      arguments: {},
+    });
     const text = JSON.stringify(file);
 
     it('lists the vhosts and imports nothing until one is picked', () => {
       const result = importDefinitions(text);
       assert.equal(result.topology, null);
-      assert.deepEqual(result.vhosts.map((v) => [v.name, v.exchanges, v.queues, v.bindings]), [
-        ['/', 6, 7, 9],
-        ['finance', 1, 1, 1],
-      ]);
+      assert.deepEqual(
+        result.vhosts.map((v) => [v.name, v.exchanges, v.queues, v.bindings]),
+        [
+          ['/', 6, 7, 9],
+          ['finance', 1, 1, 1],
+        ],
+      );
     });
 
     it('imports only the picked vhost', () => {
       const result = importDefinitions(text, { vhost: 'finance' });
       assert.equal(result.vhost, 'finance');
-      assert.deepEqual(result.topology!.exchanges.map((x) => x.name), ['billing']);
-      assert.deepEqual(result.topology!.bindings.map((b) => b.routing_key), ['post']);
+      assert.deepEqual(
+        result.topology!.exchanges.map((x) => x.name),
+        ['billing'],
+      );
+      assert.deepEqual(
+        result.topology!.bindings.map((b) => b.routing_key),
+        ['post'],
+      );
     });
 
     it('refuses a vhost the file does not have, naming those it has', () => {
@@ -138,7 +171,10 @@ describe('importing a definitions file', () => {
     it('a destination_type that is neither queue nor exchange', () => {
       const err = refused(withBinding({ destination_type: 'topic' }));
       assert.equal(err.path, 'bindings[3].destination_type');
-      assert.equal(err.message, 'bindings[3].destination_type must be "queue" or "exchange", not the string "topic" (binding "documents" → "invoices.pdf")');
+      assert.equal(
+        err.message,
+        'bindings[3].destination_type must be "queue" or "exchange", not the string "topic" (binding "documents" → "invoices.pdf")',
+      );
     });
 
     it('a field of the wrong type', () => {
@@ -226,14 +262,20 @@ describe('importing a definitions file', () => {
 
   it('keeps a "__proto__" argument as an argument', () => {
     const result = importDefinitions('{"queues": [{"name": "q", "arguments": {"__proto__": {"polluted": 1}}}]}');
-    const args = result.topology!.queues[0]!.arguments;
+    const args = result.topology!.queues[0].arguments;
     assert.deepEqual(Object.keys(args), ['__proto__']);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 
-  it('says when a topology is larger than one run allows', () => {
-    const queues = Array.from({ length: 60 }, (_, i) => ({ name: `q${i}` }));
-    const result = importDefinitions(JSON.stringify({ queues }));
-    assert.deepEqual(notice(result, 'run-limits')?.items, ['60 queues, at most 50']);
+  it('imports as many queues as one run allows, and refuses one more with the limit as data', () => {
+    const queues = (n: number) => JSON.stringify({ queues: Array.from({ length: n }, (_, i) => ({ name: `q${i}` })) });
+    assert.equal(importDefinitions(queues(RUN_LIMITS.queues)).topology!.queues.length, RUN_LIMITS.queues);
+    assert.throws(
+      () => importDefinitions(queues(RUN_LIMITS.queues + 1)),
+      (err: SandboxInputError) => {
+        assert.deepEqual(err.limit, { what: 'queues', max: RUN_LIMITS.queues, count: RUN_LIMITS.queues + 1 });
+        return true;
+      },
+    );
   });
 });

@@ -16,7 +16,7 @@ import { importDefinitions } from '../../src/sandbox/import-definitions.js';
 import { normalizeState } from '../../src/sandbox/sandbox-state.js';
 import { createApp } from '../../src/web/app.js';
 import { requireRabbit } from '../helpers/rabbitmq.js';
-import { rabbitmqctl } from '../helpers/rabbitmqctl.js';
+import { rabbitmqctl } from '../../tools/rabbitmqctl.js';
 import { ScratchVhost } from './scratch-vhost.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -90,7 +90,9 @@ describe('sandbox exports on a real RabbitMQ', function () {
     assert.equal(run.status, 200);
     said = run.body;
     assert.equal(said.setup_error, null);
-    const res = await request(app).post('/api/sandbox/export').send({ ...state, vhost: fromFile.name });
+    const res = await request(app)
+      .post('/api/sandbox/export')
+      .send({ ...state, vhost: fromFile.name });
     assert.equal(res.status, 200);
     exported = res.body;
     // Each rabbitmqctl call starts an Erlang VM: the two vhosts are made side by side.
@@ -130,10 +132,13 @@ describe('sandbox exports on a real RabbitMQ', function () {
   it('the amqplib code declares the same topology and its messages route as the sandbox said', async () => {
     const script = path.join(workDir, 'topology.mjs');
     writeFileSync(script, exported.code);
-    const { stdout } = await promisify(execFile)(process.execPath, [script], { env: { ...process.env, AMQP_URL: fromCode.url }, timeout: 30_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, [script], {
+      env: { ...process.env, AMQP_URL: fromCode.url },
+      timeout: 30_000,
+    });
     assert.deepEqual(await fromCode.drain(queueNames), said.queues);
     const returnedKeys = said.returned!.map((i) => {
-      const m = state.messages[i]!;
+      const m = state.messages[i];
       return `returned, no queue: exchange ${JSON.stringify(m.exchange)}, routing key ${JSON.stringify(m.routing_key)}`;
     });
     assert.deepEqual(stdout.trim().split('\n').filter(Boolean), returnedKeys);

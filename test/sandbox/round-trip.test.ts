@@ -39,7 +39,11 @@ describe('import → export round trip', () => {
     for (const vhost of ['/', 'staging', null]) {
       const again = importDefinitions(JSON.stringify(exportDefinitions(first, vhost)));
       assert.deepEqual(again.topology, first, `vhost ${vhost}`);
-      assert.deepEqual(again.notices.filter((n) => n.kind !== 'vhost'), [], `vhost ${vhost}: nothing skipped`);
+      assert.deepEqual(
+        again.notices.filter((n) => n.kind !== 'vhost'),
+        [],
+        `vhost ${vhost}: nothing skipped`,
+      );
     }
   });
 
@@ -52,11 +56,15 @@ describe('import → export round trip', () => {
 
   it('keeps argument values of every JSON type, nested tables included', () => {
     const args = { s: 'x', n: 1.5, i: -7, t: true, f: false, z: null, list: [1, 'a', { b: [true] }], table: { k: { deeper: 'v' } } };
-    const file = { queues: [{ name: 'q', arguments: args }], exchanges: [{ name: 'h', type: 'headers', arguments: args }], bindings: [{ source: 'h', destination: 'q', arguments: args }] };
+    const file = {
+      queues: [{ name: 'q', arguments: args }],
+      exchanges: [{ name: 'h', type: 'headers', arguments: args }],
+      bindings: [{ source: 'h', destination: 'q', arguments: args }],
+    };
     const topology = importDefinitions(JSON.stringify(file)).topology!;
     const again = importDefinitions(JSON.stringify(exportDefinitions(topology))).topology!;
-    assert.deepEqual(again.queues[0]!.arguments, args);
-    assert.deepEqual(again.exchanges[0]!.arguments, args);
-    assert.deepEqual(again.bindings[0]!.arguments, args);
+    assert.deepEqual(again.queues[0].arguments, args);
+    assert.deepEqual(again.exchanges[0].arguments, args);
+    assert.deepEqual(again.bindings[0].arguments, args);
   });
 });

@@ -51,8 +51,11 @@ describe('saving the sandbox as a scenario', () => {
 
   it('narrates each step in English and French', async () => {
     const { scenario } = await saveAsScenario(broker, tutorialState(), { title: 'x' });
-    assert.equal(scenario.steps[0]!.narration.en, 'Published to "topic_logs" with routing key "quick.orange.rabbit": delivered to Q1, Q2.');
-    assert.equal(scenario.steps[5]!.narration.fr, 'Publié sur "topic_logs" avec la clé de routage « quick.brown.fox » : aucune file ne le reçoit : il est jeté.');
+    assert.equal(scenario.steps[0].narration.en, 'Published to "topic_logs" with routing key "quick.orange.rabbit": delivered to Q1, Q2.');
+    assert.equal(
+      scenario.steps[5].narration.fr,
+      'Publié sur "topic_logs" avec la clé de routage « quick.brown.fox » : aucune file ne le reçoit : il est jeté.',
+    );
   });
 
   it('replays without a problem', async () => {
@@ -63,9 +66,15 @@ describe('saving the sandbox as a scenario', () => {
   it('records returns and, when queues can drop messages, what each queue holds after each step', async () => {
     const state = normalizeState({
       topology: {
-        exchanges: [{ name: 'in', type: 'direct' }, { name: 'dlx', type: 'fanout' }],
+        exchanges: [
+          { name: 'in', type: 'direct' },
+          { name: 'dlx', type: 'fanout' },
+        ],
         queues: [{ name: 'short', arguments: { 'x-max-length': 1, 'x-dead-letter-exchange': 'dlx' } }, { name: 'dead' }],
-        bindings: [{ source: 'in', destination: 'short', routing_key: 'k' }, { source: 'dlx', destination: 'dead' }],
+        bindings: [
+          { source: 'in', destination: 'short', routing_key: 'k' },
+          { source: 'dlx', destination: 'dead' },
+        ],
       },
       messages: [
         { exchange: 'in', routing_key: 'k' },
@@ -74,22 +83,31 @@ describe('saving the sandbox as a scenario', () => {
       ],
     });
     const { scenario } = await saveAsScenario(broker, state, { title: 'overflow' });
-    assert.deepEqual(scenario.steps.map((s) => s.expect), [
-      { queues: ['short'], holds: { short: [1], dead: [] } },
-      { queues: ['short'], holds: { short: [2], dead: [1] } },
-      { queues: [], returned: true, holds: { short: [2], dead: [1] } },
-    ]);
+    assert.deepEqual(
+      scenario.steps.map((s) => s.expect),
+      [
+        { queues: ['short'], holds: { short: [1], dead: [] } },
+        { queues: ['short'], holds: { short: [2], dead: [1] } },
+        { queues: [], returned: true, holds: { short: [2], dead: [1] } },
+      ],
+    );
     assert.deepEqual(routingProblems(scenario, await playRoutingScenario(broker, scenario)), []);
   });
 
   it('declares the predeclared exchanges it uses, as the loader wants every exchange named', async () => {
     const state = normalizeState({
       topology: { queues: [{ name: 'payments' }], bindings: [{ source: 'amq.topic', destination: 'payments', routing_key: 'payment.#' }] },
-      messages: [{ exchange: 'amq.topic', routing_key: 'payment.card' }, { exchange: 'amq.topic', routing_key: 'refund' }],
+      messages: [
+        { exchange: 'amq.topic', routing_key: 'payment.card' },
+        { exchange: 'amq.topic', routing_key: 'refund' },
+      ],
     });
     const { scenario } = await saveAsScenario(broker, state, { title: 'amq.topic' });
     assert.deepEqual(scenario.definitions.exchanges, [{ name: 'amq.topic', type: 'topic', durable: true }]);
-    assert.deepEqual(scenario.steps.map((s) => s.expect.queues), [['payments'], []]);
+    assert.deepEqual(
+      scenario.steps.map((s) => s.expect.queues),
+      [['payments'], []],
+    );
     assert.deepEqual(routingProblems(scenario, await playRoutingScenario(broker, scenario)), []);
   });
 
@@ -114,14 +132,14 @@ describe('saving the sandbox as a scenario', () => {
 
     it('an exchange type other than the four', async () => {
       const state = tutorialState();
-      state.topology.exchanges[0]!.type = 'x-delayed-message';
+      state.topology.exchanges[0].type = 'x-delayed-message';
       const err = await refused(state);
       assert.equal(err.path, 'topology.exchanges[0].type');
     });
 
     it('a message to an exchange that is not declared', async () => {
       const state = tutorialState();
-      state.messages[2]!.exchange = 'nowhere';
+      state.messages[2].exchange = 'nowhere';
       const err = await refused(state);
       assert.equal(err.path, 'messages[2].exchange');
       assert.match(err.message, /no exchange "nowhere" is declared/);
@@ -129,7 +147,7 @@ describe('saving the sandbox as a scenario', () => {
 
     it('a message to an internal exchange', async () => {
       const state = tutorialState();
-      state.topology.exchanges[0]!.internal = true;
+      state.topology.exchanges[0].internal = true;
       const err = await refused(state);
       assert.equal(err.path, 'messages[0].exchange');
       assert.match(err.message, /is internal/);
@@ -137,7 +155,14 @@ describe('saving the sandbox as a scenario', () => {
 
     it('a topology the broker refuses, in the broker’s words', async () => {
       const state = tutorialState();
-      state.topology.exchanges.push({ name: 'amq.mine', type: 'direct', durable: false, auto_delete: false, internal: false, arguments: {} });
+      state.topology.exchanges.push({
+        name: 'amq.mine',
+        type: 'direct',
+        durable: false,
+        auto_delete: false,
+        internal: false,
+        arguments: {},
+      });
       const err = await refused(state);
       assert.match(err.message, /ACCESS_REFUSED - exchange name 'amq\.mine' contains reserved prefix 'amq\.\*'/);
     });
@@ -167,7 +192,10 @@ describe('a scenario saved from the sandbox, on a real RabbitMQ', function () {
     state.topology.bindings.push({ source: 'amq.topic', destination: 'Q1', destination_type: 'queue', routing_key: '#', arguments: {} });
     state.messages.push({ exchange: 'amq.topic', routing_key: 'any.thing', properties: { headers: {} }, payload: '', mandatory: false });
     const { scenario } = await saveAsScenario(rabbit, state, { title: 'on rabbitmq' });
-    assert.deepEqual(scenario.steps.map((s) => [s.message.routing_key, s.expect.queues]), [...TUTORIAL_KEYS, ['any.thing', ['Q1']]]);
+    assert.deepEqual(
+      scenario.steps.map((s) => [s.message.routing_key, s.expect.queues]),
+      [...TUTORIAL_KEYS, ['any.thing', ['Q1']]],
+    );
     assert.deepEqual(routingProblems(scenario, await playRoutingScenario(rabbit, scenario)), []);
   });
 });

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import amqp, { type ChannelModel } from 'amqplib';
 import { AMQP_URL } from '../helpers/rabbitmq.js';
-import { rabbitmqctl } from '../helpers/rabbitmqctl.js';
+import { rabbitmqctl } from '../../tools/rabbitmqctl.js';
 
 export class ScratchVhost {
   readonly name = `sandbox-test-${randomBytes(6).toString('hex')}`;
@@ -49,7 +49,7 @@ export class ScratchVhost {
         await channel.close();
         return;
       } catch (err) {
-        if (Date.now() > deadline) throw new Error(`the vhost never got its topology: ${(err as Error).message}`);
+        if (Date.now() > deadline) throw new Error(`the vhost never got its topology: ${(err as Error).message}`, { cause: err });
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }
@@ -59,7 +59,9 @@ export class ScratchVhost {
    * Publishes each message (payload = its index) on a confirm channel, in
    * order; answers the indices the broker returned (mandatory, unroutable).
    */
-  async publish(messages: { exchange: string; routing_key: string; headers: Record<string, unknown>; mandatory: boolean }[]): Promise<number[]> {
+  async publish(
+    messages: { exchange: string; routing_key: string; headers: Record<string, unknown>; mandatory: boolean }[],
+  ): Promise<number[]> {
     const connection = await this.connect();
     const channel = await connection.createConfirmChannel();
     const returned: number[] = [];

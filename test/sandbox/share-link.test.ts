@@ -29,7 +29,9 @@ describe('share links', () => {
           { name: 'x', type: 'headers', durable: true, internal: true, arguments: { 'alternate-exchange': 'ae' } },
           { name: 'ae', type: 'fanout', auto_delete: true },
         ],
-        queues: [{ name: 'q «é»', durable: true, arguments: { 'x-max-length': 2, 'x-overflow': 'reject-publish', nested: { a: [1, null] } } }],
+        queues: [
+          { name: 'q «é»', durable: true, arguments: { 'x-max-length': 2, 'x-overflow': 'reject-publish', nested: { a: [1, null] } } },
+        ],
         bindings: [
           { source: 'x', destination: 'q «é»', arguments: { 'x-match': 'any', format: 'pdf' } },
           { source: 'x', destination: 'ae', destination_type: 'exchange', routing_key: '#' },
@@ -61,8 +63,11 @@ describe('share links', () => {
     // Random payloads do not compress: 100 × 2000 random characters are far over the link limit.
     const rand = prng(5);
     const noise = () => Array.from({ length: 2000 }, () => String.fromCharCode(33 + Math.floor(rand() * 90))).join('');
-    state.messages = Array.from({ length: 100 }, () => ({ ...state.messages[0]!, payload: noise() }));
-    assert.throws(() => encodeShareLink(state), (err: Error) => err instanceof SandboxInputError && /too large to share as a link/.test(err.message));
+    state.messages = Array.from({ length: 100 }, () => ({ ...state.messages[0], payload: noise() }));
+    assert.throws(
+      () => encodeShareLink(state),
+      (err: Error) => err instanceof SandboxInputError && /too large to share as a link/.test(err.message),
+    );
   });
 
   describe('refuse a damaged or hostile link', () => {

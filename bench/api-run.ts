@@ -14,8 +14,8 @@ import { AMQP_URL, benchPrefix } from './lib/amqp-url.js';
 import { KeepAliveClient } from './lib/http-client.js';
 import { listen } from './lib/listen.js';
 import { notRun, ratioOf, type Row } from './lib/result.js';
-import { summarize } from './lib/stats.js';
-import { compareLatency } from './lib/timing.js';
+import { summarize } from '../tools/stats.js';
+import { compareLatency } from '../tools/timing.js';
 import { tutorialRuns, TUTORIAL_SCENARIOS } from './lib/tutorial-runs.js';
 
 export interface ApiRunOptions {
@@ -68,10 +68,10 @@ async function embedded(runs: Runs, which: string, quick: boolean): Promise<Row[
   const { broker } = await selectBroker(readConfig({ BROKER: 'embedded' }));
   const { listening, client } = await serve(broker);
   try {
-    await postRun(client, runs[0]!.request);
+    await postRun(client, runs[0].request);
     const samples = await compareLatency(
       {
-        run: (i) => postRun(client, runs[i % runs.length]!.request),
+        run: (i) => postRun(client, runs[i % runs.length].request),
         floor: async () => {
           const a = await client.request('GET', '/healthz');
           if (a.status !== 200) throw new Error(`GET /healthz answered ${a.status}`);
@@ -80,8 +80,8 @@ async function embedded(runs: Runs, which: string, quick: boolean): Promise<Row[
       quick ? 1 : 100,
       quick ? 3 : 600,
     );
-    const run = summarize(samples.run!);
-    const floor = summarize(samples.floor!);
+    const run = summarize(samples.run);
+    const floor = summarize(samples.floor);
     return [
       {
         benchmark: `${name} p50`,
@@ -90,7 +90,7 @@ async function embedded(runs: Runs, which: string, quick: boolean): Promise<Row[
         ratio: ratioOf(run.p50, floor.p50),
         goal: EMBEDDED_GOAL,
         met: run.p50 <= 2,
-        note: perScenario(runs, samples.run!),
+        note: perScenario(runs, samples.run),
       },
       {
         benchmark: `${name} p99`,
@@ -122,17 +122,17 @@ async function rabbitmq(runs: Runs, which: string, amqpUrl: string, quick: boole
   const { listening, client } = await serve(broker);
   const floor = await AmqpFloor.open(amqpUrl, benchPrefix());
   try {
-    await postRun(client, runs[0]!.request);
+    await postRun(client, runs[0].request);
     const samples = await compareLatency(
       {
-        run: (i) => postRun(client, runs[i % runs.length]!.request),
-        floor: (i) => floor.run(runs[i % runs.length]!.request),
+        run: (i) => postRun(client, runs[i % runs.length].request),
+        floor: (i) => floor.run(runs[i % runs.length].request),
       },
       quick ? 1 : 20,
       quick ? 3 : 150,
     );
-    const run = summarize(samples.run!);
-    const base = summarize(samples.floor!);
+    const run = summarize(samples.run);
+    const base = summarize(samples.floor);
     const ratio = ratioOf(run.p50, base.p50);
     return [
       {
@@ -142,7 +142,7 @@ async function rabbitmq(runs: Runs, which: string, amqpUrl: string, quick: boole
         ratio,
         goal: RABBIT_GOAL,
         met: ratio !== null && ratio <= 1.3,
-        note: perScenario(runs, samples.run!, samples.floor!),
+        note: perScenario(runs, samples.run, samples.floor),
       },
       {
         benchmark: `${name} p99`,

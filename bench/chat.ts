@@ -10,17 +10,17 @@
 // tells its room "X is online", and one 500-tab room would be 125,000
 // notices before the first sample.
 import amqp from 'amqplib';
-import { startServer, type ServerProcess } from '../test/helpers/server-process.js';
-import { buildServer } from './lib/build-server.js';
+import { startServer, type ServerProcess } from '../tools/server-process.js';
+import { buildServer } from '../tools/build-server.js';
 import { AmqpRoundTrip } from './lib/amqp-roundtrip.js';
 import { AMQP_URL, benchPrefix } from './lib/amqp-url.js';
 import { ChatTab } from './lib/chat-tab.js';
 import { processCpuMs } from './lib/proc-cpu.js';
-import { bareNodeRss, readRss } from './lib/proc-memory.js';
+import { bareNodeRss, readRss } from '../tools/proc-memory.js';
 import { notRun, ratioOf, type Row } from './lib/result.js';
 import { inBatches, quiet } from './lib/settle.js';
-import { summarize } from './lib/stats.js';
-import { nowNs } from './lib/timing.js';
+import { summarize } from '../tools/stats.js';
+import { nowNs } from '../tools/timing.js';
 
 export interface ChatBenchOptions {
   /** Connected tabs for each measurement, ascending. */
@@ -86,7 +86,7 @@ export async function benchChat(options: ChatBenchOptions = {}): Promise<Row[]> 
     }
 
     const loaded = readRss(pid);
-    const most = counts[counts.length - 1]!;
+    const most = counts[counts.length - 1];
     rows.push({
       benchmark: `server RSS, ${most} chat tabs connected (peak)`,
       figure: { value: loaded.peakMb, unit: 'MB' },
@@ -110,15 +110,15 @@ async function latencyRows(tabs: ChatTab[], n: number, samples: number, amqpUrl:
   const floor = await AmqpRoundTrip.open(amqpUrl, benchPrefix(), n);
   const chat: number[] = [];
   const raw: number[] = [];
-  let serverCpuMs = 0;
+  let serverCpuMs: number;
   try {
     const warmup = Math.min(10, samples);
     let cpuAtStart = 0;
     for (let i = 0; i < warmup + samples; i++) {
       if (i === warmup) cpuAtStart = processCpuMs(serverPid);
       // Pairs change every sample: A → B with A ≠ B, in different rooms as often as not.
-      const from = tabs[(i * 7) % n]!;
-      const to = tabs[(i * 7 + 1 + (i % (n - 1))) % n]!;
+      const from = tabs[(i * 7) % n];
+      const to = tabs[(i * 7 + 1 + (i % (n - 1))) % n];
       const id = `bench-${i}-${Math.random().toString(36).slice(2, 10)}`;
       const arrival = to.expect(id);
       const start = nowNs();
@@ -127,7 +127,7 @@ async function latencyRows(tabs: ChatTab[], n: number, samples: number, amqpUrl:
       const [floorMs] = await floor.sample(`floor-${id}`, i % n);
       if (i >= warmup) {
         chat.push(chatMs);
-        raw.push(floorMs!);
+        raw.push(floorMs);
       }
     }
     serverCpuMs = processCpuMs(serverPid) - cpuAtStart;

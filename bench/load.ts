@@ -11,9 +11,9 @@
 // AMQP_URL / CLOUDAMQP_URL choose the RabbitMQ.
 import os from 'node:os';
 import { AMQP_URL } from './lib/amqp-url.js';
-import { formatReport } from '../test/classroom/load/report.js';
-import { loadRun } from '../test/classroom/load/load-run.js';
-import { MAX_IDLE_CHANNELS } from '../test/classroom/load/after-class.js';
+import { formatReport } from '../tools/classroom-load/report.js';
+import { loadRun } from '../tools/classroom-load/load-run.js';
+import { MAX_IDLE_CHANNELS } from '../tools/classroom-load/after-class.js';
 
 function option(name: string, fallback: number): number {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -27,8 +27,15 @@ async function main(): Promise<void> {
   const students = option('students', 60);
   const seconds = option('seconds', 60);
   const oneAddress = process.argv.includes('--one-address');
-  console.log(`${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, Node ${process.version}`);
-  console.log(`${students} students, ${seconds} s, ${oneAddress ? 'all from 127.0.0.1 (one NAT address)' : 'one loopback address each'}, on ${AMQP_URL.replace(/:[^:@/]*@/, ':***@')}`);
+  console.log(
+    `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}, Node ${process.version}`,
+  );
+  console.log(
+    `${students} students, ${seconds} s, ${oneAddress ? 'all from 127.0.0.1 (one NAT address)' : 'one loopback address each'}, on ${AMQP_URL.replace(/:[^:@/]*@/, ':***@')}`,
+  );
   const result = await loadRun({
     amqpUrl: AMQP_URL,
     students,
@@ -47,7 +54,9 @@ async function main(): Promise<void> {
       `${idle.channels.reduce((n, c) => n + c.consumers, 0)} consumers, ${idle.channels.reduce((n, c) => n + c.unacked, 0)} unacked; ` +
       `queues ${JSON.stringify(summarizeNames(result.queues, result.tag))}, exchanges ${JSON.stringify(result.exchanges)} in vhost ${result.vhost} (deleted now)`,
   );
-  console.log(`after SIGTERM: exit code ${result.exitCode}, connections left ${result.stopped.connections.length}, channels left ${result.stopped.channels.length}`);
+  console.log(
+    `after SIGTERM: exit code ${result.exitCode}, connections left ${result.stopped.connections.length}, channels left ${result.stopped.channels.length}`,
+  );
   if (result.serverErrors.length) console.log(`server error log:\n  ${result.serverErrors.slice(0, 10).join('\n  ')}`);
   const r = result.report;
   const ok =
@@ -69,7 +78,10 @@ async function main(): Promise<void> {
 /** chat.<tag>s0 … chat.<tag>s59 as "60 × chat.<tag>s<i>", anything else by name. */
 function summarizeNames(queues: string[], tag: string): string[] {
   const inboxes = queues.filter((q) => q.startsWith(`chat.${tag}s`));
-  return [...(inboxes.length ? [`${inboxes.length} × chat.${tag}s<i> (student inboxes: durable, x-expires 24 h, intended)`] : []), ...queues.filter((q) => !inboxes.includes(q))];
+  return [
+    ...(inboxes.length ? [`${inboxes.length} × chat.${tag}s<i> (student inboxes: durable, x-expires 24 h, intended)`] : []),
+    ...queues.filter((q) => !inboxes.includes(q)),
+  ];
 }
 
 main().catch((err) => {

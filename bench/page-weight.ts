@@ -11,10 +11,10 @@ import { readConfig } from '../src/config.js';
 import { selectBroker } from '../src/broker/select-broker.js';
 import { createApp } from '../src/web/app.js';
 import { AMQP_URL } from './lib/amqp-url.js';
-import { launchChromium } from './lib/chromium.js';
+import { launchChromium } from '../tools/chromium.js';
 import { listen } from './lib/listen.js';
 import { notRun, ratioOf, type Row } from './lib/result.js';
-import { summarize } from './lib/stats.js';
+import { summarize } from '../tools/stats.js';
 
 export interface PageWeightOptions {
   /** Scenario page to load (default "topic", tutorial 5). */

@@ -16,7 +16,7 @@ import { VirtualHost } from '../src/engine/virtual-host.js';
 import { randomBindings, randomRoutingKeys } from './lib/random-topology.js';
 import { RegexTopicRouter, type TopicBinding } from './lib/regex-topic.js';
 import { ratioOf, type Row } from './lib/result.js';
-import { compareThroughput, type ThroughputOptions } from './lib/timing.js';
+import { compareThroughput, type ThroughputOptions } from '../tools/timing.js';
 
 export interface RoutingOptions {
   /** Numbers of random bindings (default 10, 100, 1,000, 10,000). */
@@ -35,7 +35,15 @@ export function benchRouting(options: RoutingOptions = {}): Row[] {
   const rows: Row[] = [];
 
   const tutorial = tutorialTopology();
-  rows.push(compare(`routing: tutorial topic topology (${tutorial.bindings.length} bindings)`, tutorial.bindings, tutorial.keys, timing, TUTORIAL_GOAL));
+  rows.push(
+    compare(
+      `routing: tutorial topic topology (${tutorial.bindings.length} bindings)`,
+      tutorial.bindings,
+      tutorial.keys,
+      timing,
+      TUTORIAL_GOAL,
+    ),
+  );
   rows.push(traceCost(tutorial.bindings, tutorial.keys, timing));
 
   const keys = randomRoutingKeys(KEY_POOL, 7);
@@ -49,10 +57,13 @@ export function benchRouting(options: RoutingOptions = {}): Row[] {
   }
   // "Cost that grows far slower than the number of bindings": say by how much.
   if (perSize.length >= 2) {
-    const first = perSize[0]!;
-    const last = perSize[perSize.length - 1]!;
-    const last2 = rows[rows.length - 1]!;
-    last2.note = [last2.note, `${(last.size / first.size).toLocaleString('en')}× the bindings of the ${first.size}-binding row cost ${(first.rate / last.rate).toFixed(1)}× the time per route`]
+    const first = perSize[0];
+    const last = perSize[perSize.length - 1];
+    const last2 = rows[rows.length - 1];
+    last2.note = [
+      last2.note,
+      `${(last.size / first.size).toLocaleString('en')}× the bindings of the ${first.size}-binding row cost ${(first.rate / last.rate).toFixed(1)}× the time per route`,
+    ]
       .filter(Boolean)
       .join('; ');
   }
@@ -67,7 +78,7 @@ function tutorialTopology(): { bindings: TopicBinding[]; keys: string[] } {
   };
   const bindings = (scenario.definitions.bindings ?? []).map((b) => ({ bindingKey: b.routing_key ?? '', destination: b.destination }));
   const keys = scenario.steps.map((s) => s.message.routing_key ?? '');
-  return { bindings, keys: Array.from({ length: KEY_POOL }, (_, i) => keys[i % keys.length]!) };
+  return { bindings, keys: Array.from({ length: KEY_POOL }, (_, i) => keys[i % keys.length]) };
 }
 
 /** The engine's virtual host with one topic exchange "x" and these bindings. */
@@ -97,7 +108,13 @@ function disagreement(vhost: VirtualHost, regex: RegexTopicRouter, keys: readonl
   return null;
 }
 
-function compare(benchmark: string, bindings: readonly TopicBinding[], keys: readonly string[], timing: ThroughputOptions, goal: number | null): Row {
+function compare(
+  benchmark: string,
+  bindings: readonly TopicBinding[],
+  keys: readonly string[],
+  timing: ThroughputOptions,
+  goal: number | null,
+): Row {
   const vhost = engineWith(bindings);
   const regex = new RegexTopicRouter(bindings);
   const goalText = goal ? `≥ ${goal.toLocaleString('en')} routes/s` : '';
@@ -105,14 +122,14 @@ function compare(benchmark: string, bindings: readonly TopicBinding[], keys: rea
   const mask = KEY_POOL - 1;
   const rates = compareThroughput(
     {
-      engine: (i) => vhost.routeOnly('x', keys[i & mask]!),
-      regex: (i) => regex.route([keys[i & mask]!]),
+      engine: (i) => vhost.routeOnly('x', keys[i & mask]),
+      regex: (i) => regex.route([keys[i & mask]]),
     },
     timing,
   );
   const matched = keys.reduce((n, k) => n + vhost.routeOnly('x', k).length, 0) / keys.length;
-  const engine = rates.engine!;
-  const baseline = rates.regex!;
+  const engine = rates.engine;
+  const baseline = rates.regex;
   return {
     benchmark,
     figure: { value: engine.cpu, unit: 'routes/s' },
@@ -134,13 +151,13 @@ function traceCost(bindings: readonly TopicBinding[], keys: readonly string[], t
   const mask = KEY_POOL - 1;
   const rates = compareThroughput(
     {
-      traced: (i) => routeTraced(vhost, exchange, messages[i & mask]!),
-      fast: (i) => routeOnly(vhost, exchange, messages[i & mask]!),
+      traced: (i) => routeTraced(vhost, exchange, messages[i & mask]),
+      fast: (i) => routeOnly(vhost, exchange, messages[i & mask]),
     },
     timing,
   );
-  const traced = rates.traced!.cpu;
-  const fast = rates.fast!.cpu;
+  const traced = rates.traced.cpu;
+  const fast = rates.fast.cpu;
   return {
     benchmark: 'routing with trace: tutorial topic topology',
     figure: { value: traced, unit: 'routes/s' },

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchApiRun } from './api-run.js';
 import { benchChat } from './chat.js';
+import { benchLive } from './live.js';
 import { AMQP_URL } from './lib/amqp-url.js';
 import { describeMachine, machineInfo } from './lib/machine.js';
 import { notRun, type Row } from './lib/result.js';
@@ -21,12 +22,16 @@ const BENCHMARKS: Record<string, (quick: boolean) => Row[] | Promise<Row[]>> = {
   'api-run': (quick) => benchApiRun({ quick }),
   chat: (quick) => benchChat({ quick }),
   page: (quick) => benchPageWeight({ quick }),
+  live: (quick) => benchLive({ quick }),
 };
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
-  const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  const only = args
+    .find((a) => a.startsWith('--only='))
+    ?.slice('--only='.length)
+    .split(',');
   const unknown = (only ?? []).filter((name) => !(name in BENCHMARKS));
   if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(BENCHMARKS).join(', ')}`);
 
@@ -51,9 +56,15 @@ async function main(): Promise<void> {
   console.log(`\n${renderTable(rows)}\n`);
   const busiest = Math.max(machine.loadAverage[0] ?? 0, os.loadavg()[0] ?? 0);
   if (busiest > machine.cores) {
-    console.log(`note: the machine was busy (load average up to ${busiest.toFixed(1)} on ${machine.cores} cores): other processes shared the CPU, so figures are noisy; ratios, measured side by side, are steadier than absolute figures.`);
+    console.log(
+      `note: the machine was busy (load average up to ${busiest.toFixed(1)} on ${machine.cores} cores): other processes shared the CPU, so figures are noisy; ratios, measured side by side, are steadier than absolute figures.`,
+    );
   }
-  console.log(`${seconds.toFixed(0)} s (${Object.entries(durations).map(([n, s]) => `${n} ${s.toFixed(0)} s`).join(', ')}); load average now ${loadNow()}`);
+  console.log(
+    `${seconds.toFixed(0)} s (${Object.entries(durations)
+      .map(([n, s]) => `${n} ${s.toFixed(0)} s`)
+      .join(', ')}); load average now ${loadNow()}`,
+  );
 
   const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
   mkdirSync(dir, { recursive: true });

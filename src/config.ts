@@ -1,4 +1,6 @@
 // Configuration from the environment: the only place that reads process.env.
+import { randomBytes } from 'node:crypto';
+
 export interface Config {
   port: number;
   broker: 'auto' | 'embedded' | 'rabbitmq';
@@ -12,6 +14,42 @@ export interface Config {
    * behind one NAT address is one client: raise it there (README).
    */
   rateLimit: { perSecond: number; burst: number };
+  /** The embedded broker's AMQP listener (src/amqp-server), or with RabbitMQ the observing relay: where, who, how much. */
+  amqpListener: AmqpListenerConfig;
+  /** TEACHER_KEY: opens every vhost on /live (random per start when unset, and printed). */
+  teacherKey: string;
+}
+
+export interface AmqpListenerConfig {
+  /** null: AMQP_LISTEN=off. */
+  listen: { host: string; port: number } | null;
+  /** AMQP_LISTEN was given (with RabbitMQ, only then does the relay start). */
+  given: boolean;
+  /** AMQP_USERS: name:password,… */
+  users: string | undefined;
+  /** CLASS_PASSWORD: any name with it, each in a vhost of their own. */
+  classPassword: string | undefined;
+  maxConnections: number;
+  maxQueuedBytes: number;
+}
+
+/**
+ * AMQP_LISTEN: "off", "port" or "host:port". The default host is loopback,
+ * or every interface once students have accounts (AMQP_USERS / CLASS_PASSWORD).
+ */
+export function parseAmqpListen(raw: string | undefined, withAccounts: boolean): { host: string; port: number } | null {
+  const text = (raw ?? '').trim();
+  if (text.toLowerCase() === 'off') return null;
+  const defaultHost = withAccounts ? '0.0.0.0' : '127.0.0.1';
+  if (text === '') return { host: defaultHost, port: 5672 };
+  const colon = text.lastIndexOf(':');
+  const host = colon >= 0 ? text.slice(0, colon).replace(/^\[|\]$/g, '') : defaultHost;
+  const portText = colon >= 0 ? text.slice(colon + 1) : text;
+  const port = Number(portText);
+  if (!/^[0-9]+$/.test(portText) || port > 65535 || host === '') {
+    throw new Error(`AMQP_LISTEN must be off, a port or host:port, got "${raw}"`);
+  }
+  return { host: host === 'localhost' ? '127.0.0.1' : host, port };
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -34,7 +72,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     perSecond: positiveNumber(env, 'RATE_LIMIT_PER_SECOND', 20),
     burst: positiveNumber(env, 'RATE_LIMIT_BURST', 40),
   };
-  return { port, broker, amqpUrl, amqpTls, amqpConnectionName, rateLimit };
+  const users = env.AMQP_USERS || undefined;
+  const classPassword = env.CLASS_PASSWORD || undefined;
+  const amqpListener: AmqpListenerConfig = {
+    listen: parseAmqpListen(env.AMQP_LISTEN, Boolean(users || classPassword)),
+    given: (env.AMQP_LISTEN ?? '').trim() !== '' && env.AMQP_LISTEN!.trim().toLowerCase() !== 'off',
+    users,
+    classPassword,
+    maxConnections: positiveNumber(env, 'AMQP_MAX_CONNECTIONS', 1000),
+    maxQueuedBytes: positiveNumber(env, 'AMQP_MAX_QUEUED_MB', 256) * 1024 * 1024,
+  };
+  const teacherKey = env.TEACHER_KEY || randomBytes(9).toString('base64url');
+  return { port, broker, amqpUrl, amqpTls, amqpConnectionName, rateLimit, amqpListener, teacherKey };
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

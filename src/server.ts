@@ -1,25 +1,46 @@
 // The only file that reads the environment, listens and shuts down.
-import pino from 'pino';
 import { readConfig } from './config.js';
 import { selectBroker } from './broker/select-broker.js';
 import { createApp } from './web/app.js';
 import { createChatHub } from './chat/create-chat.js';
+import { createClassHub } from './classroom/create-class-hub.js';
+import { createLogger } from './logger.js';
+import { startBanner } from './start-banner.js';
+import { startListener } from './amqp-server/start-listener.js';
+import { LiveHub } from './live/live-hub.js';
+import { startLive } from './live/start-live.js';
+import { tapSocket } from './live/socket-tap.js';
 
-const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+const logger = createLogger();
 
 async function main(): Promise<void> {
   const config = readConfig();
   const { broker, connection, notice } = await selectBroker(config);
-  logger.info(notice);
+  // The embedded broker also speaks AMQP, for the class's own programs; /live watches them.
+  const hub = new LiveHub();
+  const listenerLines: string[] = [];
+  const listener =
+    connection === null
+      ? await startListener(
+          config.amqpListener,
+          (line) => listenerLines.push(line),
+          (socket) => tapSocket(socket, (vhost, e) => hub.onEvent(vhost, e)),
+        )
+      : null;
   // The chat shares the broker's single AMQP connection (in-process without RabbitMQ).
   const chat = createChatHub({ connection, secret: process.env.CHAT_SECRET, logger });
-  const app = createApp({ broker, connection, logger, chat, rateLimit: config.rateLimit });
+  // Classes too: carried by RabbitMQ when there is one (two servers share a class).
+  const classes = createClassHub({ connection, logger });
+  const live = await startLive(config, hub, listener ? { host: '127.0.0.1', port: listener.port, url: listener.url } : null);
+  const app = createApp({ broker, connection, logger, chat, classes, rateLimit: config.rateLimit, live: { programUrl: live.programUrl } });
   const server = app.listen(config.port, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    logger.info(`exchange-types playground on http://localhost:${port}`);
+    for (const line of [...startBanner(port, notice), ...listenerLines, ...live.banner(port)]) logger.info(line);
   });
   chat.attach(server); // the chat's WebSocket (/api/chat/live)
+  classes.attach(server); // the classes' WebSocket (/api/class/live)
+  live.attach(server); // the live view's WebSocket (/api/live/ws)
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -28,9 +49,10 @@ async function main(): Promise<void> {
     logger.info(`${signal}: finishing requests, then closing the broker connection`);
     // Open WebSockets would keep server.close() waiting: the chat closes them
     // (and its consumers, which hands unacknowledged messages back to RabbitMQ).
-    const chatClosed = chat.close().catch(() => {});
+    const chatClosed = Promise.all([chat.close().catch(() => {}), classes.close().catch(() => {}), live.close().catch(() => {})]);
+    void listener?.close();
     server.close(() => {
-      chatClosed.finally(() => broker.close().finally(() => process.exit(0)));
+      void chatClosed.finally(() => broker.close().finally(() => process.exit(0)));
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(1), 10_000).unref();

@@ -1,4 +1,4 @@
-// Every recorded case of ../shared/conformance (recorded on RabbitMQ 3.10.8),
+// Every recorded case of test/conformance (recorded on RabbitMQ 3.10.8),
 // replayed on each broker: the embedded one always, the real RabbitMQ when
 // reachable (required in CI). Each must give exactly the recorded outcome.
 import assert from 'node:assert/strict';
@@ -19,7 +19,9 @@ interface Recorded {
 }
 
 const dir = conformanceDir();
-const files = readdirSync(path.join(dir, 'cases')).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(path.join(dir, 'cases'))
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const load = (sub: string, file: string) => JSON.parse(readFileSync(path.join(dir, sub, file), 'utf8'));
 
 /** The recorded facts, in the recorded format (setup_error as a bare code). */
@@ -63,7 +65,7 @@ for (const { label, make } of brokers) {
         cases.forEach((request, i) => {
           it(`${request.name ?? `case ${i}`} — as recorded on RabbitMQ 3.10.8`, async function () {
             this.timeout(15_000);
-            assert.deepEqual(facts(await broker.run(request)), expected(outcomes[i]!));
+            assert.deepEqual(facts(await broker.run(request)), expected(outcomes[i]));
           });
         });
       });

@@ -46,7 +46,9 @@ interface Finding {
 function findings(): Finding[] {
   let files: string[];
   try {
-    files = readdirSync(findingsDir).filter((f) => f.endsWith('.json')).sort();
+    files = readdirSync(findingsDir)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
   } catch {
     return [];
   }
@@ -89,9 +91,14 @@ describe('differential: EmbeddedBroker vs RabbitMQ on random runs', function () 
         // Before blaming the engine: does RabbitMQ itself answer the same way
         // twice? Timing can reorder dead letters (see deadLetterOrderIsLoose).
         const loose = deadLetterOrderIsLoose(request);
-        const replays = [comparable(await rabbit.run(structuredClone(request)), loose), comparable(await rabbit.run(structuredClone(request)), loose)];
+        const replays = [
+          comparable(await rabbit.run(structuredClone(request)), loose),
+          comparable(await rabbit.run(structuredClone(request)), loose),
+        ];
         if (replays.some((again) => isDeepStrictEqual(e, again))) {
-          console.warn(`      RabbitMQ answered this run in more than one way; the engine's answer is one of them: ${JSON.stringify(request)}`);
+          console.warn(
+            `      RabbitMQ answered this run in more than one way; the engine's answer is one of them: ${JSON.stringify(request)}`,
+          );
           return;
         }
         const unsteady = replays.some((again) => !isDeepStrictEqual(again, r));

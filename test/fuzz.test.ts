@@ -28,7 +28,7 @@ import { conformanceDir } from './helpers/conformance.js';
 import { AMQP_URL, requireRabbit } from './helpers/rabbitmq.js';
 import { shopDefinitions } from './sandbox/fixtures.js';
 import { tutorialState } from './sandbox/tutorial.js';
-import { ClassVhost } from './classroom/load/after-class.js';
+import { ClassVhost } from '../tools/classroom-load/after-class.js';
 
 // 16,000 bodies: two thirds (> 10,000) to /api/run, the sandbox import and the chat endpoints, the rest to the other sandbox endpoints.
 const TOTAL = Number(process.env.FUZZ_BODIES ?? 16_000);
@@ -56,7 +56,10 @@ function runSeeds(): unknown[] {
 function sandboxStates(cases: unknown[]): { topology: unknown; messages: unknown }[] {
   const states = cases.slice(0, 30).map((c) => {
     const { definitions, messages } = c as { definitions?: Record<string, unknown>; messages?: unknown[] };
-    return { topology: { exchanges: definitions?.exchanges ?? [], queues: definitions?.queues ?? [], bindings: definitions?.bindings ?? [] }, messages: messages ?? [] };
+    return {
+      topology: { exchanges: definitions?.exchanges ?? [], queues: definitions?.queues ?? [], bindings: definitions?.bindings ?? [] },
+      messages: messages ?? [],
+    };
   });
   return [tutorialState(), ...states];
 }
@@ -82,14 +85,26 @@ function targets(tokens: { chat: string }): Target[] {
   };
   return [
     { path: '/api/run', seeds: cases.slice(0, 60), weight: 2 },
-    { path: '/api/sandbox/import', seeds: [shopDefinitions(), ...cases.slice(0, 20).map((c) => (c as { definitions: unknown }).definitions)], weight: 2 },
+    {
+      path: '/api/sandbox/import',
+      seeds: [shopDefinitions(), ...cases.slice(0, 20).map((c) => (c as { definitions: unknown }).definitions)],
+      weight: 2,
+    },
     { path: '/api/sandbox/export', seeds: states.map((s) => ({ ...s, vhost: '/' })) },
     { path: '/api/sandbox/link', seeds: states.map((s, i) => ({ ...s, selected: i % 2 })) },
-    { path: '/api/sandbox/link/open', seeds: states.slice(0, 10).map((s) => ({ link: encodeShareLink(normalizeState(s as never)) })), extra: damageLink },
+    {
+      path: '/api/sandbox/link/open',
+      seeds: states.slice(0, 10).map((s) => ({ link: encodeShareLink(normalizeState(s as never)) })),
+      extra: damageLink,
+    },
     { path: '/api/sandbox/scenario', seeds: states.slice(0, 5).map((s, i) => ({ ...s, title: `Fuzzed ${i}`, description: 'seed' })) },
     {
       path: '/api/chat/session',
-      seeds: [{ name: 'Fuzzy', room: 'lobby' }, { name: 'Fuzz_é', room: 'r2', inbox: 'task_queue1' }, { name: 'Zoë', token: tokens.chat }],
+      seeds: [
+        { name: 'Fuzzy', room: 'lobby' },
+        { name: 'Fuzz_é', room: 'r2', inbox: 'task_queue1' },
+        { name: 'Zoë', token: tokens.chat },
+      ],
       weight: 2,
     },
     {
@@ -125,7 +140,7 @@ async function fuzz(base: string, all: Target[], total: number, seed: number): P
   const byTarget = new Map<string, Map<number, number>>();
   const schedule = all.flatMap((t) => Array<Target>(t.weight ?? 1).fill(t));
   for (let i = 0; i < total; i++) {
-    const target = schedule[i % schedule.length]!;
+    const target = schedule[i % schedule.length];
     const body = nextBody(target, rand);
     const headers = { 'content-type': rand() < 0.9 ? 'application/json' : 'text/plain', ...target.headers?.(rand) };
     let status: number;
@@ -138,7 +153,9 @@ async function fuzz(base: string, all: Target[], total: number, seed: number): P
         assert.equal(typeof parsed.error?.message, 'string', `error body without a message: ${text.slice(0, 200)}`);
       }
     } catch (err) {
-      throw new Error(`body #${i} (seed ${seed}) to ${target.path} failed: ${(err as Error).message}\n${body.slice(0, 500)}`);
+      throw new Error(`body #${i} (seed ${seed}) to ${target.path} failed: ${(err as Error).message}\n${body.slice(0, 500)}`, {
+        cause: err,
+      });
     }
     const statuses = byTarget.get(target.path) ?? new Map<number, number>();
     statuses.set(status, (statuses.get(status) ?? 0) + 1);
@@ -152,7 +169,12 @@ async function fuzz(base: string, all: Target[], total: number, seed: number): P
 function assertExercised(tally: Tally, all: Target[]): void {
   for (const { path: p } of all) {
     const statuses = tally.byTarget.get(p) ?? new Map();
-    console.log(`        ${p}: ${[...statuses].sort((a, b) => a[0] - b[0]).map(([status, n]) => `${n} × ${status}`).join(', ')}`);
+    console.log(
+      `        ${p}: ${[...statuses]
+        .sort((a, b) => a[0] - b[0])
+        .map(([status, n]) => `${n} × ${status}`)
+        .join(', ')}`,
+    );
     const ok = [...statuses].filter(([s]) => s < 300).reduce((n, [, c]) => n + c, 0);
     assert.ok(ok > 0, `${p}: no body accepted: ${JSON.stringify([...statuses])}`);
     assert.ok((statuses.get(400) ?? 0) > 0, `${p}: no body refused: ${JSON.stringify([...statuses])}`);
@@ -160,12 +182,22 @@ function assertExercised(tally: Tally, all: Target[]): void {
 }
 
 /** An app with a chat on a real port; answers its URL and a chat token for "Fuzzer". */
-async function serve(broker: Broker, hub: ChatHub, connection?: AmqpConnection): Promise<{ server: http.Server; base: string; token: string }> {
-  const server = http.createServer(createApp({ broker, chat: hub, connection: connection ?? null, rateLimit: { perSecond: 1e9, burst: 1e9 } }));
+async function serve(
+  broker: Broker,
+  hub: ChatHub,
+  connection?: AmqpConnection,
+): Promise<{ server: http.Server; base: string; token: string }> {
+  const server = http.createServer(
+    createApp({ broker, chat: hub, connection: connection ?? null, rateLimit: { perSecond: 1e9, burst: 1e9 } }),
+  );
   hub.attach(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const res = await fetch(`${base}/api/chat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Fuzzer' }) });
+  const res = await fetch(`${base}/api/chat/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Fuzzer' }),
+  });
   assert.equal(res.status, 200);
   return { server, base, token: ((await res.json()) as { token: string }).token };
 }

@@ -7,7 +7,7 @@
 // (a run lives well under a second).
 import assert from 'node:assert/strict';
 import { rabbitRequired, rabbitConnection } from './helpers/rabbitmq.js';
-import { listNames } from './helpers/rabbitmqctl.js';
+import { listNames } from '../tools/rabbitmqctl.js';
 
 async function namespaced(): Promise<string[]> {
   const [queues, exchanges] = await Promise.all([listNames('queues'), listNames('exchanges')]);
@@ -21,7 +21,7 @@ after('no xtp.* queue or exchange is left on RabbitMQ', async function () {
   try {
     left = await namespaced();
   } catch (err) {
-    if (rabbitRequired) throw new Error(`rabbitmqctl is needed to look for leftovers: ${(err as Error).message}`);
+    if (rabbitRequired) throw new Error(`rabbitmqctl is needed to look for leftovers: ${(err as Error).message}`, { cause: err });
     console.warn(`      rabbitmqctl unavailable, leftovers not checked: ${(err as Error).message}`);
     return;
   }

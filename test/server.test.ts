@@ -1,9 +1,9 @@
 // The server as `npm start` runs it: picks its broker, says which, serves,
 // and shuts down cleanly on SIGTERM.
 import assert from 'node:assert/strict';
-import { runServerToExit, startServer } from './helpers/server-process.js';
+import { runServerToExit, startServer } from '../tools/server-process.js';
 import { requireRabbit } from './helpers/rabbitmq.js';
-import { buildServer } from '../bench/lib/build-server.js';
+import { buildServer } from '../tools/build-server.js';
 
 describe('the server process', function () {
   this.timeout(30000);

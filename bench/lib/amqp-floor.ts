@@ -48,10 +48,15 @@ export class AmqpFloor {
         });
       }
       for (const q of queues) {
-        await ch.assertQueue(name(q.name), { durable: q.durable ?? false, autoDelete: q.auto_delete ?? false, arguments: q.arguments ?? {} });
+        await ch.assertQueue(name(q.name), {
+          durable: q.durable ?? false,
+          autoDelete: q.auto_delete ?? false,
+          arguments: q.arguments ?? {},
+        });
       }
       for (const b of defs.bindings ?? []) {
-        if (b.destination_type === 'exchange') await ch.bindExchange(name(b.destination), name(b.source), b.routing_key ?? '', b.arguments ?? {});
+        if (b.destination_type === 'exchange')
+          await ch.bindExchange(name(b.destination), name(b.source), b.routing_key ?? '', b.arguments ?? {});
         else await ch.bindQueue(name(b.destination), name(b.source), b.routing_key ?? '', b.arguments ?? {});
       }
       const queueNames = new Set(queues.map((q) => q.name));

@@ -5,7 +5,7 @@
 // nothing else: no HTTP, no WebSocket, no server code. Queue i is bound with
 // "user.i" (a person) and "room.bench" (everyone, like a room).
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel } from 'amqplib';
-import { msSince, nowNs } from './timing.js';
+import { msSince, nowNs } from '../../tools/timing.js';
 
 interface Waiting {
   startNs: bigint;

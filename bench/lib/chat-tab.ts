@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { KeepAliveClient } from './http-client.js';
-import { msSince, nowNs } from './timing.js';
+import { msSince, nowNs } from '../../tools/timing.js';
 
 export interface Arrival {
   id: string;
@@ -38,9 +38,15 @@ export class ChatTab {
   /** Takes the name in `room`, opens the live channel, and resolves once the inbox is consumed. */
   static async join(baseUrl: string, name: string, room: string, index: number, timeoutMs = 30_000): Promise<ChatTab> {
     const localAddress = loopbackAddress(index);
-    const tab = new ChatTab(name, new KeepAliveClient(baseUrl, localAddress), `${baseUrl.replace(/^http/, 'ws')}/api/chat/live`, localAddress);
+    const tab = new ChatTab(
+      name,
+      new KeepAliveClient(baseUrl, localAddress),
+      `${baseUrl.replace(/^http/, 'ws')}/api/chat/live`,
+      localAddress,
+    );
     const answer = await tab.http.request('POST', '/api/chat/session', { name, room });
-    if (answer.status !== 200) throw new Error(`POST /api/chat/session for ${name} answered ${answer.status}: ${answer.body.slice(0, 200)}`);
+    if (answer.status !== 200)
+      throw new Error(`POST /api/chat/session for ${name} answered ${answer.status}: ${answer.body.slice(0, 200)}`);
     tab.token = (JSON.parse(answer.body) as { token: string }).token;
     await tab.connect(timeoutMs);
     return tab;
@@ -58,7 +64,13 @@ export class ChatTab {
       });
       ws.on('message', (data) => {
         const atNs = nowNs();
-        const event = JSON.parse(data.toString()) as { type: string; token?: string; broker?: string; message?: { id: string }; key?: string };
+        const event = JSON.parse(data.toString()) as {
+          type: string;
+          token?: string;
+          broker?: string;
+          message?: { id: string };
+          key?: string;
+        };
         if (event.type === 'welcome' && event.token) this.token = event.token;
         else if (event.type === 'status' && event.broker === 'online') {
           clearTimeout(timer);
@@ -93,10 +105,15 @@ export class ChatTab {
   }
 
   /** Sends `text` to a person (or the room); answers the POST's own duration in ms. */
-  async send(to: { kind: 'person'; name: string } | { kind: 'room' }, text: string, id: string = randomUUID()): Promise<{ id: string; ms: number }> {
+  async send(
+    to: { kind: 'person'; name: string } | { kind: 'room' },
+    text: string,
+    id: string = randomUUID(),
+  ): Promise<{ id: string; ms: number }> {
     const start = nowNs();
     const answer = await this.http.request('POST', '/api/chat/messages', { id, to, text }, { authorization: `Bearer ${this.token}` });
-    if (answer.status !== 200) throw new Error(`${this.name}: POST /api/chat/messages answered ${answer.status}: ${answer.body.slice(0, 200)}`);
+    if (answer.status !== 200)
+      throw new Error(`${this.name}: POST /api/chat/messages answered ${answer.status}: ${answer.body.slice(0, 200)}`);
     return { id, ms: msSince(start) };
   }
 

@@ -9,17 +9,9 @@
 // 10,000 bindings); if it grew with the bindings, no index could route faster
 // than it writes its answer, and the figure would measure the answer's size.
 
-/** mulberry32: a tiny deterministic PRNG (not for anything but test data). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../tools/random.js';
+
+export { seededRandom };
 
 /** Per position: how many distinct words, their prefix, and the chance a binding has "*" there. */
 const POSITIONS = [
@@ -37,7 +29,7 @@ export class RandomTopics {
   constructor(private readonly random: () => number) {}
 
   private word(position: number): string {
-    const p = POSITIONS[position]!;
+    const p = POSITIONS[position];
     return `${p.prefix}${Math.floor(this.random() * p.words)}`;
   }
 
@@ -57,7 +49,7 @@ export class RandomTopics {
         words.push('#'); // zero or more words: also matches the 4-word keys
         break;
       }
-      words.push(this.random() < POSITIONS[i]!.star ? '*' : this.word(i));
+      words.push(this.random() < POSITIONS[i].star ? '*' : this.word(i));
     }
     return words.join('.');
   }

@@ -1,6 +1,6 @@
 // The baseline for topic routing: one regular expression per binding, tried
 // one after another — what a hand-rolled router usually does. It is EXACT per
-// semantics.md §7, so the engine is compared with a correct matcher, not a
+// docs/semantics.md §7, so the engine is compared with a correct matcher, not a
 // fast wrong one (the common `*`→`[^.]+`, `#`→`.*` translation is wrong on
 // empty words and on "#" next to dots).
 //

@@ -36,8 +36,8 @@ export function renderTable(rows: readonly Row[]): string {
     r.goal || '—',
     formatMet(r.met),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(widths[i]!)).join(' | ')} |`;
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(widths[i])).join(' | ')} |`;
   const out = [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)];
   const notes = rows.filter((r) => r.note).map((r) => `- ${r.benchmark}: ${r.note}`);
   return notes.length > 0 ? `${out.join('\n')}\n\nnotes:\n${notes.join('\n')}` : out.join('\n');

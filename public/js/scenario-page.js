@@ -204,7 +204,14 @@ function drawMessageCard(k) {
       [t('card.routingKey'), m.routing_key === undefined || m.routing_key === '' ? '""' : m.routing_key],
     ];
     const headers = m.properties?.headers ?? null;
-    rows.push([t('card.headers'), headers && Object.keys(headers).length ? Object.entries(headers).map(([hk, v]) => `${hk}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ') : t('card.none')]);
+    rows.push([
+      t('card.headers'),
+      headers && Object.keys(headers).length
+        ? Object.entries(headers)
+            .map(([hk, v]) => `${hk}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+            .join(', ')
+        : t('card.none'),
+    ]);
     if (m.payload) rows.push([t('card.body'), m.payload]);
     rows.push([t('card.mandatory'), m.mandatory ? t('card.yes') : t('card.no')]);
     card.append(el('dl', {}, ...rows.flatMap(([dt, dd]) => [el('dt', {}, dt), el('dd', {}, el('code', {}, dd))])));
@@ -215,12 +222,20 @@ function drawMessageCard(k) {
 
 function actionText(a) {
   switch (a.type) {
-    case 'publish': return t('card.publish', { message: a.message.payload, queue: a.message.routing_key });
-    case 'consume': return a.prefetch ? t('card.consumePrefetch', { consumer: a.consumer, queue: a.queue, n: a.prefetch }) : t('card.consume', { consumer: a.consumer, queue: a.queue });
-    case 'ack': return t('card.ack', { consumer: a.consumer, message: a.message });
-    case 'nack': return t(a.requeue ? 'card.nackRequeue' : 'card.nackDrop', { consumer: a.consumer, message: a.message });
-    case 'leave': return t('card.leave', { consumer: a.consumer });
-    default: return a.type;
+    case 'publish':
+      return t('card.publish', { message: a.message.payload, queue: a.message.routing_key });
+    case 'consume':
+      return a.prefetch
+        ? t('card.consumePrefetch', { consumer: a.consumer, queue: a.queue, n: a.prefetch })
+        : t('card.consume', { consumer: a.consumer, queue: a.queue });
+    case 'ack':
+      return t('card.ack', { consumer: a.consumer, message: a.message });
+    case 'nack':
+      return t(a.requeue ? 'card.nackRequeue' : 'card.nackDrop', { consumer: a.consumer, message: a.message });
+    case 'leave':
+      return t('card.leave', { consumer: a.consumer });
+    default:
+      return a.type;
   }
 }
 
@@ -238,7 +253,9 @@ function drawOutcome(k, view) {
       : t(played.returned ? 'outcome.returned' : 'outcome.discarded');
   } else {
     out.textContent = played.deliveries.length
-      ? played.deliveries.map((d) => t(d.redelivered ? 'outcome.redelivered' : 'outcome.delivered', { message: d.message, consumer: d.consumer })).join(' · ')
+      ? played.deliveries
+          .map((d) => t(d.redelivered ? 'outcome.redelivered' : 'outcome.delivered', { message: d.message, consumer: d.consumer }))
+          .join(' · ')
       : t('outcome.noDelivery');
   }
 }

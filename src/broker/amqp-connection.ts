@@ -102,7 +102,8 @@ export class AmqpConnection extends EventEmitter {
     try {
       return await open;
     } catch (err) {
-      if (!this.connected) throw new BrokerUnavailableError(`RabbitMQ went away while opening a channel (${(err as Error).message}); retrying`);
+      if (!this.connected)
+        throw new BrokerUnavailableError(`RabbitMQ went away while opening a channel (${(err as Error).message}); retrying`);
       throw err;
     }
   }

@@ -1,6 +1,6 @@
 // One interface, two brokers: the embedded one (the engine, in-process) and a
 // real RabbitMQ reached with amqplib. The web layer knows only this.
-import type { RunOutcome, RunRequest } from '../engine/types.js';
+import type { RunOptions, RunOutcome, RunRequest } from '../engine/types.js';
 
 export type BrokerKind = 'embedded' | 'rabbitmq';
 
@@ -18,9 +18,10 @@ export interface Broker {
    * messages in order, drain every declared queue, delete everything, and
    * answer in the conformance outcome format (with a trace per message).
    * Broker refusals are outcomes, not exceptions; an exception means the
-   * broker is unreachable or broke down.
+   * broker is unreachable or broke down. `onRefusal: 'skip'` (the sandbox):
+   * a refused declaration is listed in `refusals` and the run goes on.
    */
-  run(request: RunRequest): Promise<RunOutcome>;
+  run(request: RunRequest, options?: RunOptions): Promise<RunOutcome>;
   status(): BrokerStatus;
   close(): Promise<void>;
 }

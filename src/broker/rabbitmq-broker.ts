@@ -5,7 +5,7 @@
 import type { Broker, BrokerStatus } from './broker.js';
 import { type AmqpConnection, BrokerUnavailableError } from './amqp-connection.js';
 import { run } from '../engine/run.js';
-import type { RunOutcome, RunRequest } from '../engine/types.js';
+import type { RunOptions, RunOutcome, RunRequest } from '../engine/types.js';
 import { ChannelPool } from './rabbitmq/channel-pool.js';
 import { deleteCreated } from './rabbitmq/cleanup.js';
 import { drainQueues, waitUntilStable } from './rabbitmq/drain.js';
@@ -17,14 +17,14 @@ import { Created } from './rabbitmq/created.js';
 import { declareTopology, mentionedNames } from './rabbitmq/setup.js';
 
 /** What the engine predicts for a request (null: no prediction available). */
-export type Predictor = (request: RunRequest) => RunOutcome | null | Promise<RunOutcome | null>;
+export type Predictor = (request: RunRequest, options: RunOptions) => RunOutcome | null | Promise<RunOutcome | null>;
 
 export interface RabbitMqBrokerOptions {
   predict?: Predictor;
 }
 
 /** The engine's outcome for the same request (a copy: the broker run reads it meanwhile), with its traces. */
-const enginePrediction: Predictor = (request) => run(structuredClone(request));
+const enginePrediction: Predictor = (request, options) => run(structuredClone(request), options);
 
 export class RabbitMqBroker implements Broker {
   readonly kind = 'rabbitmq' as const;
@@ -44,18 +44,19 @@ export class RabbitMqBroker implements Broker {
     });
   }
 
-  async run(request: RunRequest): Promise<RunOutcome> {
+  async run(request: RunRequest, options: RunOptions = {}): Promise<RunOutcome> {
     this.connection.current(); // BrokerUnavailableError (→ 503) when the broker is away
-    const [facts, predicted] = await Promise.all([this.runOnBroker(request), this.predictSafely(request)]);
-    if (predicted instanceof Error) return { ...facts, prediction_mismatch: [`the engine failed to predict this run: ${predicted.message}`] };
+    const [facts, predicted] = await Promise.all([this.runOnBroker(request, options), this.predictSafely(request, options)]);
+    if (predicted instanceof Error)
+      return { ...facts, prediction_mismatch: [`the engine failed to predict this run: ${predicted.message}`] };
     if (!predicted) return { ...facts, prediction_mismatch: null };
     return { ...facts, traces: predicted.traces, prediction_mismatch: predictionMismatches(facts, predicted) };
   }
 
   /** An engine failure is shown as a mismatch; it must not hide the broker's facts. */
-  private async predictSafely(request: RunRequest): Promise<RunOutcome | null | Error> {
+  private async predictSafely(request: RunRequest, options: RunOptions): Promise<RunOutcome | null | Error> {
     try {
-      return await this.predict(request);
+      return await this.predict(request, options);
     } catch (err) {
       return err instanceof Error ? err : new Error(String(err));
     }
@@ -69,7 +70,7 @@ export class RabbitMqBroker implements Broker {
     await this.connection.close();
   }
 
-  private async runOnBroker(request: RunRequest): Promise<RunOutcome> {
+  private async runOnBroker(request: RunRequest, options: RunOptions): Promise<RunOutcome> {
     const ns = new Namespace();
     const created = new Created();
     const definitions = request.definitions ?? {};
@@ -81,14 +82,14 @@ export class RabbitMqBroker implements Broker {
         ns,
         definitions,
         {
-          defaultExchange:
-            messages.some((m) => m.exchange === '') || queueDefs.some((q) => q.arguments?.['x-dead-letter-exchange'] === ''),
+          defaultExchange: messages.some((m) => m.exchange === '') || queueDefs.some((q) => q.arguments?.['x-dead-letter-exchange'] === ''),
         },
         mentionedNames(
           definitions,
           messages.map((m) => m.exchange),
         ),
         created,
+        options.onRefusal ?? 'stop',
       );
       if (setup.error) return { setup_error: setup.error, setup_error_at: setup.errorAt };
 
@@ -105,6 +106,7 @@ export class RabbitMqBroker implements Broker {
       const queues = await drainQueues(this.pool, setup.queues, tagger);
       return {
         setup_error: null,
+        ...(options.onRefusal === 'skip' && { refusals: setup.refusals }),
         queues,
         returned: [...published.returned].sort((a, b) => a - b),
         publish_errors: Object.fromEntries([...published.errors].sort((a, b) => a[0] - b[0]).map(([i, code]) => [String(i), code])),

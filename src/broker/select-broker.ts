@@ -50,7 +50,7 @@ export function tlsSocketOptions(config: Config): Record<string, unknown> {
     try {
       options.ca = [readFileSync(config.amqpTls.caFile)];
     } catch (err) {
-      throw new Error(`AMQP_CA_FILE: cannot read ${config.amqpTls.caFile}: ${(err as Error).message}`);
+      throw new Error(`AMQP_CA_FILE: cannot read ${config.amqpTls.caFile}: ${(err as Error).message}`, { cause: err });
     }
   }
   // The certificate must name the URL's host (servername for SNI as well).

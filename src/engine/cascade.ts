@@ -50,7 +50,7 @@ export class Cascade implements QueueSink {
 
   run(): void {
     for (let i = 0; i < this.pending.length; i++) {
-      const { message, queues } = this.pending[i]!;
+      const { message, queues } = this.pending[i];
       for (const name of queues) this.host.queues.get(name)?.accept(message, this);
     }
     this.pending.length = 0;

@@ -58,6 +58,8 @@ export function deadLetterCopy(
     routingKeys: deadLetterRoutingKey !== undefined ? [deadLetterRoutingKey] : message.routingKeys,
     headers,
     properties: { ...properties, headers },
+    // The headers changed: the publisher's property bytes no longer describe the copy.
+    rawProperties: undefined,
     ttl: undefined,
   };
 }

@@ -67,9 +67,7 @@ export function decideExchangeDeclare(state: DeclaredState, def: ExchangeDef, pa
 }
 
 export type QueueDecision =
-  | { error: AmqpError }
-  | { existing: Queue }
-  | { create: { name: string; durable: boolean; autoDelete: boolean; args: FieldTable } };
+  { error: AmqpError } | { existing: Queue } | { create: { name: string; durable: boolean; autoDelete: boolean; args: FieldTable } };
 
 /** queue.declare (rabbit_channel + rabbit_amqqueue:declare/assert_equivalence). */
 export function decideQueueDeclare(state: DeclaredState, def: QueueDef, serverName: () => string, passive = false): QueueDecision {

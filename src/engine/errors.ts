@@ -1,23 +1,10 @@
 // Broker refusals as data, worded exactly as RabbitMQ 3.10.8 words them
 // (each message below was checked against the local broker). Both brokers
 // produce these shapes; the web layer maps them to HTTP in one place.
+import { REPLY_TEXT } from '../amqp/reply-codes.js';
 import type { AmqpError } from './types.js';
 
-/** AMQP reply-code names, as RabbitMQ spells them in its reply texts. */
-export const REPLY_TEXT: Readonly<Record<number, string>> = {
-  312: 'NO_ROUTE',
-  320: 'CONNECTION_FORCED',
-  403: 'ACCESS_REFUSED',
-  404: 'NOT_FOUND',
-  405: 'RESOURCE_LOCKED',
-  406: 'PRECONDITION_FAILED',
-  501: 'FRAME_ERROR',
-  503: 'COMMAND_INVALID',
-  504: 'CHANNEL_ERROR',
-  530: 'NOT_ALLOWED',
-  540: 'NOT_IMPLEMENTED',
-  541: 'INTERNAL_ERROR',
-};
+export { REPLY_TEXT };
 
 export const DEFAULT_VHOST = '/';
 

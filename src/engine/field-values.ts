@@ -8,9 +8,23 @@ import type { FieldTable, FieldValue } from './types.js';
 
 /** Erlang type names of AMQP field values (rabbit_binary_parser). */
 export type WireType =
-  | 'longstr' | 'binary' | 'bool' | 'void' | 'table' | 'array' | 'decimal'
-  | 'byte' | 'unsignedbyte' | 'short' | 'unsignedshort' | 'signedint' | 'unsignedint'
-  | 'long' | 'timestamp' | 'float' | 'double';
+  | 'longstr'
+  | 'binary'
+  | 'bool'
+  | 'void'
+  | 'table'
+  | 'array'
+  | 'decimal'
+  | 'byte'
+  | 'unsignedbyte'
+  | 'short'
+  | 'unsignedshort'
+  | 'signedint'
+  | 'unsignedint'
+  | 'long'
+  | 'timestamp'
+  | 'float'
+  | 'double';
 
 export type Wire =
   | { t: 'longstr'; v: string }
@@ -22,16 +36,42 @@ export type Wire =
   | { t: 'decimal'; v: { places: number; digits: number } }
   | { t: NumericType; v: number };
 
-type NumericType = 'byte' | 'unsignedbyte' | 'short' | 'unsignedshort' | 'signedint' | 'unsignedint' | 'long' | 'timestamp' | 'float' | 'double';
+type NumericType =
+  'byte' | 'unsignedbyte' | 'short' | 'unsignedshort' | 'signedint' | 'unsignedint' | 'long' | 'timestamp' | 'float' | 'double';
 
-const NUMERIC = new Set<string>(['byte', 'unsignedbyte', 'short', 'unsignedshort', 'signedint', 'unsignedint', 'long', 'timestamp', 'float', 'double']);
+const NUMERIC = new Set<string>([
+  'byte',
+  'unsignedbyte',
+  'short',
+  'unsignedshort',
+  'signedint',
+  'unsignedint',
+  'long',
+  'timestamp',
+  'float',
+  'double',
+]);
 
 /** amqplib's names for its `{'!': type, value}` escape hatch → Erlang type names. */
 const TRAPDOOR: Record<string, NumericType> = {
-  byte: 'byte', int8: 'byte', unsignedbyte: 'unsignedbyte', uint8: 'unsignedbyte',
-  short: 'short', int16: 'short', unsignedshort: 'unsignedshort', uint16: 'unsignedshort',
-  int: 'signedint', int32: 'signedint', unsignedint: 'unsignedint', uint32: 'unsignedint',
-  long: 'long', int64: 'long', timestamp: 'timestamp', float: 'float', double: 'double', float64: 'double',
+  byte: 'byte',
+  int8: 'byte',
+  unsignedbyte: 'unsignedbyte',
+  uint8: 'unsignedbyte',
+  short: 'short',
+  int16: 'short',
+  unsignedshort: 'unsignedshort',
+  uint16: 'unsignedshort',
+  int: 'signedint',
+  int32: 'signedint',
+  unsignedint: 'unsignedint',
+  uint32: 'unsignedint',
+  long: 'long',
+  int64: 'long',
+  timestamp: 'timestamp',
+  float: 'float',
+  double: 'double',
+  float64: 'double',
 };
 
 /** amqplib codec.js isFloatingPoint: a fraction below 2^50, or beyond int64, goes as a double. */
@@ -69,6 +109,8 @@ export function toWire(value: unknown): Wire {
     if (Object.hasOwn(value, '!')) return trapdoor(value['!'], value.value);
     return { t: 'table', v: tableEntries(value) };
   }
+  // Anything else (a Date, a class instance…) goes out as its string form.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   return { t: 'longstr', v: String(value) };
 }
 
@@ -126,12 +168,12 @@ export function erlangEquals(a: Wire, b: Wire): boolean {
         b.t === 'table' &&
         a.v.length === b.v.length &&
         a.v.every(([key, value], i) => {
-          const [otherKey, other] = b.v[i]!;
+          const [otherKey, other] = b.v[i];
           return key === otherKey && taggedEquals(value, other);
         })
       );
     case 'array':
-      return b.t === 'array' && a.v.length === b.v.length && a.v.every((value, i) => taggedEquals(value, b.v[i]!));
+      return b.t === 'array' && a.v.length === b.v.length && a.v.every((value, i) => taggedEquals(value, b.v[i]));
   }
 }
 
@@ -191,6 +233,7 @@ export function erlangTerm(w: Wire): string {
 
 function erlangBinary(s: string): string {
   // Printable text shows as <<"text">>; anything with control characters as bytes.
+  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
   if (/^[^\u0000-\u001f\u007f]*$/u.test(s)) return `<<"${s.replace(/["\\]/g, '\\$&')}">>`;
   return `<<${[...Buffer.from(s, 'utf8')].join(',')}>>`;
 }

@@ -9,7 +9,7 @@ import type { AmqpError, FieldTable, MessageSpec } from './types.js';
 /** rabbit_basic:parse_expiration/1 + check_expiry: an integer string, 0 to 10 years. */
 export function parseExpiration(expiration: unknown): { ttl: number | undefined } | { error: AmqpError } {
   if (expiration === undefined || expiration === null) return { ttl: undefined };
-  const text = String(expiration);
+  const text = typeof expiration === 'string' ? expiration : JSON.stringify(expiration);
   const fail = (term: string) => ({ error: amqpError(406, `invalid expiration '${text}': ${term}`) });
   // string:to_integer/1: an optional sign and digits, nothing before them.
   const match = /^[+-]?[0-9]+/.exec(text);
@@ -44,7 +44,9 @@ export function buildMessage(index: number, spec: MessageSpec): StoredMessage | 
   const routes = senderSelectedKeys(properties.headers);
   if ('error' in routes) return routes;
   let headers = properties.headers;
+  let rawProperties = spec.raw_properties;
   if (headers && Object.hasOwn(headers, 'BCC')) {
+    rawProperties = undefined; // the headers change: re-encode them
     // The BCC header is stripped; an empty table stays a table.
     headers = { ...headers };
     delete headers.BCC;
@@ -58,7 +60,9 @@ export function buildMessage(index: number, spec: MessageSpec): StoredMessage | 
     headers,
     properties,
     payload,
-    bodySize: Buffer.byteLength(payload, 'utf8'),
+    body: spec.body,
+    rawProperties,
+    bodySize: spec.body ? spec.body.length : Buffer.byteLength(payload, 'utf8'),
     ttl: expiration.ttl,
   };
 }

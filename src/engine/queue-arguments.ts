@@ -34,9 +34,8 @@ const MAX_PRIORITY = 255;
 type Check = (value: Wire, args: FieldTable) => string | null;
 
 const intArg: Check = (w) => (INTEGER_TYPES.has(w.t) ? null : `"expected integer, got ${w.t}"`);
-const nonNegInt: Check = (w, args) => intArg(w, args) ?? ((w.v as number) < 0 ? `{value_negative,${w.v}}` : null);
-const expiry = (n: number): string | null =>
-  n > MAX_EXPIRY ? `{value_too_large,${n}}` : n < 0 ? `{value_negative,${n}}` : null;
+const nonNegInt: Check = (w, args) => intArg(w, args) ?? ((w.v as number) < 0 ? `{value_negative,${w.v as number}}` : null);
+const expiry = (n: number): string | null => (n > MAX_EXPIRY ? `{value_too_large,${n}}` : n < 0 ? `{value_negative,${n}}` : null);
 const oneOf =
   (values: string[], invalid: (v: string) => string, invalidType = (t: string) => `{unacceptable_type,${t}}`): Check =>
   (w) =>
@@ -60,13 +59,16 @@ const DECLARE_ARGS: [string, Check][] = [
   ['x-max-length-bytes', nonNegInt],
   ['x-max-in-memory-length', nonNegInt],
   ['x-max-in-memory-bytes', nonNegInt],
-  ['x-max-priority', (w, a) => nonNegInt(w, a) ?? ((w.v as number) > MAX_PRIORITY ? `{max_value_exceeded,${w.v}}` : null)],
+  ['x-max-priority', (w, a) => nonNegInt(w, a) ?? ((w.v as number) > MAX_PRIORITY ? `{max_value_exceeded,${w.v as number}}` : null)],
   ['x-overflow', oneOf(['drop-head', 'reject-publish', 'reject-publish-dlx'], () => 'invalid_overflow')],
   ['x-queue-mode', oneOf(['default', 'lazy'], (v) => `"unsupported queue mode '${v}'"`)],
   ['x-single-active-consumer', (w) => (w.t === 'bool' ? null : `{unacceptable_type,${w.t}}`)],
   ['x-queue-type', oneOf(['classic', 'quorum', 'stream'], (v) => `"unsupported queue type '${v}'"`)],
   ['x-quorum-initial-group-size', (w, a) => nonNegInt(w, a) ?? (w.v === 0 ? '{value_zero,0}' : null)],
-  ['x-max-age', (w) => (w.t !== 'longstr' ? `{unacceptable_type,${w.t}}` : /^[0-9]*[1-9][0-9]*[YMDhms]$/.test(w.v) ? null : 'invalid_max_age')],
+  [
+    'x-max-age',
+    (w) => (w.t !== 'longstr' ? `{unacceptable_type,${w.t}}` : /^[0-9]*[1-9][0-9]*[YMDhms]$/.test(w.v) ? null : 'invalid_max_age'),
+  ],
   ['x-max-segment-size', nonNegInt],
   ['x-initial-cluster-size', (w, a) => nonNegInt(w, a) ?? (w.v === 0 ? '{value_zero,0}' : null)],
   ['x-queue-leader-locator', oneOf(['client-local', 'random', 'least-leaders'], () => 'invalid_queue_locator_arg')],
@@ -116,8 +118,8 @@ export function validateQueueArguments(
 
 /** The settings a validated queue runs with. */
 export function queueSettings(args: FieldTable): QueueSettings {
-  const num = (key: string) => (typeof args[key] === 'number' ? (args[key] as number) : undefined);
-  const str = (key: string) => (typeof args[key] === 'string' ? (args[key] as string) : undefined);
+  const num = (key: string) => (typeof args[key] === 'number' ? args[key] : undefined);
+  const str = (key: string) => (typeof args[key] === 'string' ? args[key] : undefined);
   const type = (str('x-queue-type') ?? 'classic') as QueueType;
   let overflow = (str('x-overflow') ?? 'drop-head') as Overflow;
   // §13: quorum queues do not support reject-publish-dlx and fall back to drop-head.

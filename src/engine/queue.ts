@@ -20,6 +20,10 @@ export interface StoredMessage {
   readonly headers: FieldTable | undefined;
   readonly properties: MessageProperties;
   readonly payload: string;
+  /** The body as bytes, when it came from the wire (then `payload` is not used). */
+  readonly body?: Buffer;
+  /** The content header's property bytes as the publisher sent them: delivered unchanged, so header value types survive. */
+  readonly rawProperties?: Buffer;
   /** Body size in bytes (UTF-8): what x-max-length-bytes counts. */
   readonly bodySize: number;
   /** Per-message TTL (ms) from the expiration property. */
@@ -42,6 +46,8 @@ export interface Consumer {
   readonly prefetch: number;
   readonly noAck: boolean;
   unacked: number;
+  /** A limit beyond this consumer's own: its channel's global prefetch, or a socket that is not being read. */
+  canTake?(): boolean;
 }
 
 /** How the queue tells its virtual host what happened. */
@@ -79,6 +85,11 @@ export class Queue {
 
   get messageCount(): number {
     return this.ready;
+  }
+
+  /** Body bytes of the ready messages (what the listener's memory bound counts). */
+  get bytes(): number {
+    return this.readyBytes;
   }
 
   get consumerCount(): number {
@@ -140,6 +151,11 @@ export class Queue {
     this.serveConsumers(sink);
   }
 
+  /** Every consumer, in registration order. */
+  allConsumers(): readonly Consumer[] {
+    return this.registered;
+  }
+
   /** Call serveConsumers afterwards: with a single active consumer, the next one takes over. */
   removeConsumer(tag: string): void {
     this.consumers = this.consumers.filter((c) => c.tag !== tag);
@@ -164,7 +180,7 @@ export class Queue {
   /** Ready messages in get order (for inspection; does not remove them). */
   peekAll(): QueueEntry[] {
     const out: QueueEntry[] = [];
-    for (let level = this.levels.length - 1; level >= 0; level--) out.push(...this.levels[level]!);
+    for (let level = this.levels.length - 1; level >= 0; level--) out.push(...this.levels[level]);
     return out;
   }
 
@@ -189,7 +205,7 @@ export class Queue {
   }
 
   private nextConsumer(): Consumer | undefined {
-    const hasRoom = (c: Consumer) => c.noAck || c.prefetch === 0 || c.unacked < c.prefetch;
+    const hasRoom = (c: Consumer) => (c.noAck || c.prefetch === 0 || c.unacked < c.prefetch) && (c.canTake?.() ?? true);
     if (this.settings.singleActiveConsumer) {
       // Only the active consumer (the earliest still registered) receives; the others wait their turn.
       const active = this.registered[0];
@@ -207,7 +223,9 @@ export class Queue {
   /** will_overflow/2: would one more message (of this size) pass a limit? */
   private willOverflow(size: number): boolean {
     const { maxLength, maxLengthBytes } = this.settings;
-    return (maxLength !== undefined && this.ready + 1 > maxLength) || (maxLengthBytes !== undefined && this.readyBytes + size > maxLengthBytes);
+    return (
+      (maxLength !== undefined && this.ready + 1 > maxLength) || (maxLengthBytes !== undefined && this.readyBytes + size > maxLengthBytes)
+    );
   }
 
   private overLimit(): boolean {
@@ -250,15 +268,15 @@ export class Queue {
   }
 
   private push(entry: QueueEntry): void {
-    this.levels[entry.priority]!.push(entry);
+    this.levels[entry.priority].push(entry);
     this.ready++;
     this.readyBytes += entry.message.bodySize;
   }
 
   private insertBySeq(entry: QueueEntry): void {
-    const fifo = this.levels[entry.priority]!;
+    const fifo = this.levels[entry.priority];
     let i = 0;
-    while (i < fifo.length && fifo[i]!.seq < entry.seq) i++;
+    while (i < fifo.length && fifo[i].seq < entry.seq) i++;
     fifo.splice(i, 0, entry);
     this.ready++;
     this.readyBytes += entry.message.bodySize;
@@ -266,7 +284,7 @@ export class Queue {
 
   private peekHead(): QueueEntry | undefined {
     for (let level = this.levels.length - 1; level >= 0; level--) {
-      const fifo = this.levels[level]!;
+      const fifo = this.levels[level];
       if (fifo.length) return fifo[0];
     }
     return undefined;
@@ -274,7 +292,7 @@ export class Queue {
 
   private popHead(): QueueEntry | undefined {
     for (let level = this.levels.length - 1; level >= 0; level--) {
-      const fifo = this.levels[level]!;
+      const fifo = this.levels[level];
       if (fifo.length) return this.remove(fifo.shift()!);
     }
     return undefined;

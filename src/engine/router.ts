@@ -73,12 +73,12 @@ export function routeOnly(topology: Topology, exchange: ExchangeState, message: 
   const work: ExchangeState[] = [exchange];
   const matched: Binding[] = [];
   for (let w = 0; w < work.length; w++) {
-    const x = work[w]!;
+    const x = work[w];
     matched.length = 0;
     x.index.collect(message, matched);
     let next: string | undefined;
     for (let m = 0; m < matched.length; m++) {
-      const binding = matched[m]!;
+      const binding = matched[m];
       if (binding.destinationType === 'queue') {
         queues.add(binding.destination);
         continue;

@@ -1,13 +1,15 @@
 // The shared vocabulary of the playground: what a run asks for (a topology in
 // the shape of a RabbitMQ definitions file, plus messages), what it answers
-// (the outcome format of ../shared/conformance/README.md), and the trace that
+// (the outcome format of test/conformance/README.md), and the trace that
 // explains every routing decision. Both brokers speak it; the pages draw it.
 
 /** A field value as JSON carries it (amqplib encodes it the same way). */
 export type FieldValue = null | boolean | number | string | FieldValue[] | { [key: string]: FieldValue };
 export type FieldTable = { [key: string]: FieldValue };
 
-export type ExchangeType = 'direct' | 'topic' | 'fanout' | 'headers';
+import type { ExchangeTypeName } from '../amqp/exchange-types.js';
+
+export type ExchangeType = ExchangeTypeName;
 
 export interface ExchangeDef {
   name: string;
@@ -57,6 +59,10 @@ export interface MessageSpec {
   routing_key?: string;
   properties?: MessageProperties;
   payload?: string;
+  /** The body as bytes (from the wire); takes the place of `payload`. */
+  body?: Buffer;
+  /** The content header's property bytes, kept to deliver header types unchanged (see StoredMessage). */
+  raw_properties?: Buffer;
   mandatory?: boolean;
 }
 
@@ -78,11 +84,33 @@ export interface AmqpError {
   message: string;
 }
 
+/** How a run treats a refused declaration. */
+export interface RunOptions {
+  /**
+   * 'stop' (default, the conformance format): the first refusal ends the run
+   * (setup_error). 'skip' (the sandbox): every refusal is listed in
+   * `refusals`, the refused entity is left out and the run goes on.
+   */
+  onRefusal?: 'stop' | 'skip';
+}
+
+/** A declaration refused in a 'skip' run: where, the broker's words, and a reason a page can translate. */
+export interface SetupRefusal extends AmqpError {
+  kind: 'exchange' | 'queue' | 'binding';
+  /** Index in its list of the request's definitions. */
+  index: number;
+  /** See refusal-reason.ts: "not-found", "reserved-name"… or "other". */
+  reason: string;
+  params: Record<string, string>;
+}
+
 export interface RunOutcome {
   /** The first declaration or binding refused; the other fields are then absent. */
   setup_error: null | { code: number; message: string };
   /** Where setup failed: which declaration (kind and index in its list). */
   setup_error_at?: { kind: 'exchange' | 'queue' | 'binding'; index: number };
+  /** 'skip' runs only: every declaration refused, in the order made (setup_error is then null). */
+  refusals?: SetupRefusal[];
   /** Every declared queue (by its declared name) → message indices it holds, FIFO. */
   queues?: Record<string, number[]>;
   /** Indices of messages returned (mandatory and unroutable), ascending. */
@@ -120,7 +148,24 @@ export type MatchDetail =
   | { kind: 'direct'; comparisons: { routing_key: string; equal: boolean }[] }
   | { kind: 'fanout' }
   | { kind: 'topic'; attempts: TopicAttempt[] }
-  | { kind: 'headers'; x_match: string; rows: HeaderRow[]; reason: string };
+  | { kind: 'headers'; x_match: string; rows: HeaderRow[]; verdict: HeadersVerdict };
+
+/**
+ * Why a headers binding matched or not, as a code the page words (§8):
+ * nothing to compare (all: every message matches, any: none does), all
+ * compared headers match, the first that is missing or differs (all), the
+ * first that matches or none does (any).
+ */
+export interface HeadersVerdict {
+  code: 'nothing-compared' | 'all-match' | 'header-missing' | 'header-differs' | 'header-matches' | 'none-match';
+  /** The header the verdict names (header-missing, header-differs, header-matches). */
+  key?: string;
+  /** How many arguments were compared with the message's headers. */
+  compared: number;
+  x_match_given: boolean;
+  /** x- arguments left out of the comparison (they count only with all-with-x / any-with-x). */
+  ignored_x: string[];
+}
 
 /** Topic: one routing key tried against the binding key. */
 export interface TopicAttempt {
@@ -137,9 +182,8 @@ export interface TopicAttempt {
   failed_at?: {
     pattern_index: number;
     key_index: number;
-    why: string;
-    /** Machine-readable `why` (for translations): a word differs, the key ran out, or words were left over. */
-    code?: 'word-differs' | 'key-ended' | 'key-too-long';
+    /** Why it stopped (the page words it): a word differs, the key ran out, or words were left over. */
+    code: 'word-differs' | 'key-ended' | 'key-too-long';
   };
 }
 

@@ -1,5 +1,8 @@
-// A virtual host: exchanges, queues, bindings and consumers, with the AMQP
-// operations a channel performs on them. Synchronous and in-memory; every
+// A virtual host: exchanges, queues and bindings, with the AMQP operations a
+// channel performs on them. Consumers, delivery tags and unacked messages
+// belong to channels (./channel.ts); the methods below that take them
+// (consume, get, ack…) act on the host's own default channel, for runs that
+// need only one. Synchronous and in-memory; every
 // refusal comes back as data ({code, text, message}), never as an exception.
 //
 //   const vhost = new VirtualHost();
@@ -14,6 +17,15 @@
 // dead-letters) runs through a Cascade (./cascade.ts), in the order the
 // recorded broker shows.
 import { Cascade, type CascadeHost } from './cascade.js';
+import {
+  Channel,
+  channelOf,
+  type ChannelListener,
+  type ChannelOptions,
+  type ConsumerView,
+  type Delivery,
+  type Effects,
+} from './channel.js';
 import { decideBind, decideExchangeDeclare, decideQueueDeclare, stripCrLf, type DeclaredState } from './declare.js';
 import { amqpError, DEFAULT_VHOST, defaultExchangeRefused, notFound, resourceName } from './errors.js';
 import { EXCHANGE_TYPES } from './exchange-types/index.js';
@@ -22,63 +34,9 @@ import { buildMessage } from './message.js';
 import { queueSettings } from './queue-arguments.js';
 import { Queue, type Consumer, type QueueEntry } from './queue.js';
 import { routeOnly, routeTraced, type ExchangeState, type Topology } from './router.js';
-import type {
-  AmqpError,
-  BindingDef,
-  DeadLetterRoute,
-  ExchangeDef,
-  ExchangeType,
-  FieldTable,
-  MessageProperties,
-  MessageSpec,
-  MessageTrace,
-  QueueDef,
-  QueueEvent,
-} from './types.js';
+import type { AmqpError, BindingDef, ExchangeDef, ExchangeType, FieldTable, MessageSpec, MessageTrace, QueueDef } from './types.js';
 
-/** A message handed to a consumer or returned by basic.get. */
-export interface Delivery {
-  delivery_tag: number;
-  /** null for basic.get. */
-  consumer_tag: string | null;
-  queue: string;
-  /** Index of the publish that created the message. */
-  message: number;
-  redelivered: boolean;
-  exchange: string;
-  routing_key: string;
-  payload: string;
-  properties: MessageProperties;
-}
-
-/** What an operation caused in the queues (deliveries, drops, dead-letters). */
-export interface Effects {
-  events: QueueEvent[];
-  dead_letters: DeadLetterRoute[];
-}
-
-export interface ConsumerView {
-  tag: string;
-  queue: string;
-  prefetch: number;
-  noAck: boolean;
-  /** Every message this consumer received, in order. */
-  delivered: Delivery[];
-  /** Those not yet acked or nacked. */
-  unacked: Delivery[];
-}
-
-interface ConsumerState extends Consumer {
-  delivered: Delivery[];
-  cancelled: boolean;
-}
-
-interface Unacked {
-  delivery: Delivery;
-  entry: QueueEntry;
-  queue: string;
-  consumer: ConsumerState | null;
-}
+export type { ConsumerView, Delivery, Effects } from './channel.js';
 
 /** §9: in every vhost (all durable); amq.rabbitmq.trace is internal. */
 const PREDECLARED: [string, ExchangeType, boolean][] = [
@@ -97,15 +55,26 @@ export class VirtualHost implements Topology, DeclaredState, CascadeHost {
   /** Virtual time in ms: TTLs count on it; it moves only with advanceClock(). */
   private clock = 0;
   private publishCount = 0;
-  private deliveryTagCount = 0;
   private serverNameCount = 0;
   private consumerTagCount = 0;
-  private readonly consumers = new Map<string, ConsumerState>();
-  private readonly unacked = new Map<number, Unacked>();
   /** queue.bind with queue "" means the most recently declared queue (§10). */
   private lastDeclaredQueue = '';
+  /** x-expires: when each queue was last used (virtual ms). */
+  private readonly lastUse = new Map<string, number>();
+  private readonly channels = new Set<Channel>();
+  private defaultChannel: Channel | undefined;
+  private readonly serverName: () => string;
 
-  constructor(readonly vhost: string = DEFAULT_VHOST) {
+  /**
+   * `serverName`: names for queue.declare with "" (RabbitMQ: `amq.gen-` and 22 random characters).
+   * `clock`: where virtual time starts (ms; x-death times count from it).
+   */
+  constructor(
+    readonly vhost: string = DEFAULT_VHOST,
+    options: { serverName?: () => string; clock?: number } = {},
+  ) {
+    this.clock = options.clock ?? 0;
+    this.serverName = options.serverName ?? (() => `amq.gen-${(++this.serverNameCount).toString(36).padStart(22, '0')}`);
     for (const [name, type, internal] of PREDECLARED) {
       this.addExchange({ name, type: EXCHANGE_TYPES[type], durable: true, autoDelete: false, internal, args: {} });
     }
@@ -135,7 +104,7 @@ export class VirtualHost implements Topology, DeclaredState, CascadeHost {
     def: QueueDef,
     options: { passive?: boolean } = {},
   ): { queue: string; messageCount: number; consumerCount: number } | { error: AmqpError } {
-    const decision = decideQueueDeclare(this, def, () => `amq.gen-${(++this.serverNameCount).toString(36).padStart(22, '0')}`, options.passive);
+    const decision = decideQueueDeclare(this, def, this.serverName, options.passive);
     if ('error' in decision) return decision;
     let queue: Queue;
     if ('create' in decision) {
@@ -146,6 +115,7 @@ export class VirtualHost implements Topology, DeclaredState, CascadeHost {
       queue = decision.existing;
     }
     this.lastDeclaredQueue = queue.name;
+    this.touchQueue(queue.name);
     return { queue: queue.name, messageCount: queue.messageCount, consumerCount: queue.consumerCount };
   }
 
@@ -198,8 +168,8 @@ export class VirtualHost implements Topology, DeclaredState, CascadeHost {
     if (options.ifEmpty && queue.messageCount) return { error: amqpError(406, `${resourceName('queue', name, this.vhost)} not empty`) };
     const messageCount = queue.messageCount;
     this.queues.delete(name);
-    for (const [tag, consumer] of this.consumers) if (consumer.queue === name) this.consumers.delete(tag);
-    for (const [tag, u] of this.unacked) if (u.queue === name) this.unacked.delete(tag);
+    this.lastUse.delete(name);
+    for (const channel of this.channels) channel.queueDeleted(name);
     for (const exchange of [...this.exchanges.values()]) {
       this.removeBindings(exchange, (b) => b.destinationType === 'queue' && b.destination === name);
     }
@@ -282,115 +252,86 @@ export class VirtualHost implements Topology, DeclaredState, CascadeHost {
     return routeOnly(this, exchange, routableMessage(routingKey, headers));
   }
 
-  // --- Consuming -------------------------------------------------------------
+  // --- Channels ----------------------------------------------------------------
 
-  /** basic.get: the next message in get order, or null when the queue is empty. */
-  get(queueName: string, options: { noAck?: boolean } = {}): ({ delivery: Delivery | null } & Effects) | { error: AmqpError } {
-    const queue = this.queues.get(stripCrLf(queueName));
-    if (!queue) return { error: notFound('queue', stripCrLf(queueName), this.vhost) };
-    const cascade = new Cascade(this, false);
-    const entry = queue.take(cascade);
-    let delivery: Delivery | null = null;
-    if (entry) {
-      delivery = this.makeDelivery(queue, entry, null);
-      if (!options.noAck) this.unacked.set(delivery.delivery_tag, { delivery, entry, queue: queue.name, consumer: null });
-    }
-    cascade.run();
-    return { delivery, ...cascade.effects() };
+  /** A new channel: its own delivery tags, consumers, unacked messages and prefetch. */
+  openChannel(listener?: ChannelListener, options?: ChannelOptions): Channel {
+    const channel = new Channel(this, listener, options);
+    this.channels.add(channel);
+    return channel;
   }
 
-  /**
-   * basic.consume with basic.qos: deliveries go round-robin to the queue's
-   * consumers that have room (prefetch 0 = unlimited; noAck = always room).
-   */
+  /** The channel of the shorthand methods below. */
+  get channel(): Channel {
+    this.defaultChannel ??= this.openChannel();
+    return this.defaultChannel;
+  }
+
+  /** basic.get on the default channel. */
+  get(queueName: string, options: { noAck?: boolean } = {}): ({ delivery: Delivery | null } & Effects) | { error: AmqpError } {
+    return this.channel.get(queueName, options);
+  }
+
+  /** basic.consume (with its own prefetch) on the default channel. */
   consume(
     queueName: string,
     options: { prefetch?: number; noAck?: boolean; consumerTag?: string } = {},
   ): ({ consumerTag: string } & Effects) | { error: AmqpError } {
-    const queue = this.queues.get(stripCrLf(queueName));
-    if (!queue) return { error: notFound('queue', stripCrLf(queueName), this.vhost) };
-    const tag = options.consumerTag || `amq.ctag-${++this.consumerTagCount}`;
-    if (this.consumers.has(tag)) return { error: amqpError(530, `attempt to reuse consumer tag '${tag}'`) };
-    const consumer: ConsumerState = {
-      tag,
-      queue: queue.name,
-      prefetch: Math.max(0, Math.trunc(options.prefetch ?? 0)),
-      noAck: options.noAck ?? false,
-      unacked: 0,
-      delivered: [],
-      cancelled: false,
-    };
-    this.consumers.set(tag, consumer);
-    const cascade = new Cascade(this, false);
-    queue.addConsumer(consumer, cascade);
-    cascade.run();
-    return { consumerTag: tag, ...cascade.effects() };
+    return this.channel.consume(queueName, options);
   }
 
   consumer(tag: string): ConsumerView | undefined {
-    const c = this.consumers.get(tag);
-    if (!c) return undefined;
-    const unacked = [...this.unacked.values()].filter((u) => u.consumer === c).map((u) => u.delivery);
-    return { tag: c.tag, queue: c.queue, prefetch: c.prefetch, noAck: c.noAck, delivered: [...c.delivered], unacked };
+    return this.channel.consumer(tag);
   }
 
-  /** basic.ack (multiple: every unacked tag up to this one). */
   ack(deliveryTag: number, options: { multiple?: boolean } = {}): Effects | { error: AmqpError } {
-    return this.settle(deliveryTag, options.multiple ?? false, () => {});
+    return this.channel.ack(deliveryTag, options);
   }
 
-  /**
-   * basic.nack / basic.reject. requeue (the default) puts messages back near
-   * the head, flagged redelivered; otherwise they are dead-lettered with
-   * reason "rejected" (never treated as a cycle) or dropped.
-   */
   nack(deliveryTag: number, options: { multiple?: boolean; requeue?: boolean } = {}): Effects | { error: AmqpError } {
-    const requeue = options.requeue ?? true;
-    return this.settle(deliveryTag, options.multiple ?? false, (settled, cascade) => {
-      this.giveBack(settled, requeue, cascade);
-    });
+    return this.channel.nack(deliveryTag, options);
   }
 
-  /** basic.cancel: no more deliveries; its unacked messages stay unacked (they can still be acked). */
   cancel(consumerTag: string): Effects {
-    const cascade = new Cascade(this, false);
-    this.detach(consumerTag, [], cascade);
-    return cascade.effects();
+    return this.channel.cancel(consumerTag);
   }
 
-  /**
-   * The consumer's channel closes: cancel it and requeue its unacked messages
-   * (back at the head, in their original order, flagged redelivered) before
-   * the queue serves its other consumers.
-   */
   closeConsumer(consumerTag: string): Effects {
-    const cascade = new Cascade(this, false);
-    const consumer = this.consumers.get(consumerTag);
-    const held = [...this.unacked.entries()].filter(([, u]) => u.consumer === consumer);
-    for (const [tag] of held) this.unacked.delete(tag);
-    if (consumer) consumer.unacked = 0;
-    this.detach(consumerTag, held.map(([, u]) => u), cascade);
-    return cascade.effects();
+    return this.channel.closeConsumer(consumerTag);
   }
 
-  private detach(consumerTag: string, requeue: Unacked[], cascade: Cascade): void {
-    const consumer = this.consumers.get(consumerTag);
-    if (!consumer || consumer.cancelled) return;
-    consumer.cancelled = true;
-    const queue = this.queues.get(consumer.queue);
-    queue?.removeConsumer(consumerTag);
-    this.giveBack(requeue, true, cascade);
-    queue?.serveConsumers(cascade);
-    cascade.run();
-    // An auto-delete queue goes when its last consumer does.
+  /** @internal Server-made consumer tags of the default channel. */
+  nextConsumerTag(): string {
+    return `amq.ctag-${++this.consumerTagCount}`;
+  }
+
+  /** @internal A queue was used (declared, consumed from, got from): its x-expires starts again. */
+  touchQueue(name: string): void {
+    this.lastUse.set(name, this.clock);
+  }
+
+  /** @internal A consumer left: an auto-delete queue goes with its last consumer. */
+  consumerGone(queueName: string): void {
+    const queue = this.queues.get(queueName);
+    this.touchQueue(queueName);
     if (queue?.autoDelete && queue.consumerCount === 0) this.deleteQueue(queue.name);
+  }
+
+  /** @internal */
+  channelClosed(channel: Channel): void {
+    this.channels.delete(channel);
   }
 
   // --- Inspection and time ---------------------------------------------------
 
   /** Ready messages of a queue in get order (message indices), without removing them. */
   peek(queueName: string): number[] {
-    return this.queues.get(queueName)?.peekAll().map((e) => e.message.index) ?? [];
+    return (
+      this.queues
+        .get(queueName)
+        ?.peekAll()
+        .map((e) => e.message.index) ?? []
+    );
   }
 
   /** Takes every ready message in get order (basic.get with no-ack until empty). */
@@ -413,73 +354,23 @@ export class VirtualHost implements Topology, DeclaredState, CascadeHost {
     const cascade = new Cascade(this, false);
     for (const queue of [...this.queues.values()]) queue.tick(cascade);
     cascade.run();
+    this.expireUnusedQueues();
     return cascade.effects();
   }
 
   // --- Internals ---------------------------------------------------------------
 
-  /** @internal Called by Cascade: a consumer takes an entry. */
+  /** @internal Called by Cascade: a consumer takes an entry (its channel assigns the tag). */
   recordDelivery(queue: Queue, consumer: Consumer, entry: QueueEntry, cascade: Cascade): void {
-    const state = this.consumers.get(consumer.tag)!;
-    const delivery = this.makeDelivery(queue, entry, consumer.tag);
-    state.delivered.push(delivery);
-    if (!consumer.noAck) {
-      state.unacked++;
-      this.unacked.set(delivery.delivery_tag, { delivery, entry, queue: queue.name, consumer: state });
-    }
-    cascade.event({
-      kind: 'delivered',
-      queue: queue.name,
-      message: entry.message.index,
-      consumer: consumer.tag,
-      delivery_tag: delivery.delivery_tag,
-      redelivered: entry.redelivered,
-    });
+    channelOf(consumer).recordDelivery(queue, consumer, entry, cascade);
   }
 
-  private makeDelivery(queue: Queue, entry: QueueEntry, consumerTag: string | null): Delivery {
-    const m = entry.message;
-    return {
-      delivery_tag: ++this.deliveryTagCount,
-      consumer_tag: consumerTag,
-      queue: queue.name,
-      message: m.index,
-      redelivered: entry.redelivered,
-      exchange: m.exchange,
-      routing_key: m.routingKeys[0] ?? '',
-      payload: m.payload,
-      properties: m.properties,
-    };
-  }
-
-  private settle(
-    deliveryTag: number,
-    multiple: boolean,
-    then: (settled: Unacked[], cascade: Cascade) => void,
-  ): Effects | { error: AmqpError } {
-    const tags = multiple ? [...this.unacked.keys()].filter((t) => t <= deliveryTag) : [deliveryTag];
-    if (!this.unacked.has(deliveryTag) && !(multiple && tags.length)) {
-      return { error: amqpError(406, `unknown delivery tag ${deliveryTag}`) };
-    }
-    const settled = tags.sort((a, b) => a - b).map((t) => this.unacked.get(t)!);
-    for (const tag of tags) this.unacked.delete(tag);
-    for (const u of settled) if (u.consumer) u.consumer.unacked--;
-    const cascade = new Cascade(this, false);
-    then(settled, cascade);
-    // Room freed: the queues serve their consumers again.
-    for (const name of new Set(settled.map((u) => u.queue))) this.queues.get(name)?.serveConsumers(cascade);
-    cascade.run();
-    return cascade.effects();
-  }
-
-  private giveBack(settled: Unacked[], requeue: boolean, cascade: Cascade): void {
-    const byQueue = new Map<string, QueueEntry[]>();
-    for (const u of settled) byQueue.set(u.queue, [...(byQueue.get(u.queue) ?? []), u.entry]);
-    for (const [name, entries] of byQueue) {
-      const queue = this.queues.get(name);
-      if (!queue) continue;
-      if (requeue) queue.requeue(entries, cascade);
-      else for (const entry of entries) cascade.discard(queue, entry.message, 'rejected');
+  /** x-expires: a queue with no consumer, not declared or read for that long, is deleted (rabbit_amqqueue_process). */
+  private expireUnusedQueues(): void {
+    for (const queue of [...this.queues.values()]) {
+      const expires = queue.settings.expires;
+      if (expires === undefined || queue.consumerCount > 0) continue;
+      if (this.clock - (this.lastUse.get(queue.name) ?? 0) >= expires) this.deleteQueue(queue.name);
     }
   }
 
@@ -490,7 +381,14 @@ export class VirtualHost implements Topology, DeclaredState, CascadeHost {
     return { ...def, destination: this.lastDeclaredQueue, routing_key: routingKey === '' ? this.lastDeclaredQueue : routingKey };
   }
 
-  private addExchange(x: { name: string; type: ExchangeState['type']; durable: boolean; autoDelete: boolean; internal: boolean; args: FieldTable }) {
+  private addExchange(x: {
+    name: string;
+    type: ExchangeState['type'];
+    durable: boolean;
+    autoDelete: boolean;
+    internal: boolean;
+    args: FieldTable;
+  }) {
     const ae = x.args['alternate-exchange'];
     this.exchanges.set(x.name, {
       name: x.name,

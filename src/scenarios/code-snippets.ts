@@ -48,7 +48,7 @@ class Names {
     if (!table) return undefined;
     const out: FieldTable = { ...table };
     for (const key of ['alternate-exchange', 'x-dead-letter-exchange']) {
-      if (typeof out[key] === 'string') out[key] = this.exchange(out[key] as string);
+      if (typeof out[key] === 'string') out[key] = this.exchange(out[key]);
     }
     return out;
   }
@@ -79,7 +79,9 @@ function pyValue(v: FieldValue): string {
   if (typeof v === 'string') return pyString(v);
   if (typeof v === 'number') return String(v);
   if (Array.isArray(v)) return `[${v.map(pyValue).join(', ')}]`;
-  return `{${Object.entries(v).map(([k, x]) => `${pyString(k)}: ${pyValue(x)}`).join(', ')}}`;
+  return `{${Object.entries(v)
+    .map(([k, x]) => `${pyString(k)}: ${pyValue(x)}`)
+    .join(', ')}}`;
 }
 const hasKeys = (t: FieldTable | undefined): t is FieldTable => t !== undefined && Object.keys(t).length > 0;
 
@@ -119,7 +121,7 @@ function routingTs(s: RoutingScenario, n: Names): string {
   s.steps.forEach((step, k) => {
     const m = step.message;
     const opts = [
-      ...(hasKeys(m.properties?.headers) ? [`headers: ${tsValue(m.properties!.headers!)}`] : []),
+      ...(hasKeys(m.properties?.headers) ? [`headers: ${tsValue(m.properties.headers)}`] : []),
       ...(m.mandatory ? ['mandatory: true'] : []),
     ];
     lines.push(`// step ${k + 1}`);
@@ -161,7 +163,9 @@ function routingPy(s: RoutingScenario, n: Names): string {
   for (const x of d.exchanges ?? []) {
     const args = n.args(x.arguments);
     const extra = [...(x.internal ? ['internal=True'] : []), ...(hasKeys(args) ? [`arguments=${pyValue(args)}`] : [])];
-    lines.push(`channel.exchange_declare(exchange=${pyString(n.exchange(x.name))}, exchange_type=${pyString(x.type)}${extra.map((e) => `, ${e}`).join('')})`);
+    lines.push(
+      `channel.exchange_declare(exchange=${pyString(n.exchange(x.name))}, exchange_type=${pyString(x.type)}${extra.map((e) => `, ${e}`).join('')})`,
+    );
   }
   for (const q of d.queues) {
     const args = n.args(q.arguments);
@@ -171,9 +175,13 @@ function routingPy(s: RoutingScenario, n: Names): string {
     const args = hasKeys(b.arguments) ? `, arguments=${pyValue(b.arguments)}` : '';
     const key = pyString(b.routing_key ?? '');
     if (b.destination_type === 'exchange') {
-      lines.push(`channel.exchange_bind(destination=${pyString(n.exchange(b.destination))}, source=${pyString(n.exchange(b.source))}, routing_key=${key}${args})`);
+      lines.push(
+        `channel.exchange_bind(destination=${pyString(n.exchange(b.destination))}, source=${pyString(n.exchange(b.source))}, routing_key=${key}${args})`,
+      );
     } else {
-      lines.push(`channel.queue_bind(queue=${pyString(n.queue(b.destination))}, exchange=${pyString(n.exchange(b.source))}, routing_key=${key}${args})`);
+      lines.push(
+        `channel.queue_bind(queue=${pyString(n.queue(b.destination))}, exchange=${pyString(n.exchange(b.source))}, routing_key=${key}${args})`,
+      );
     }
   }
   lines.push(
@@ -190,7 +198,7 @@ function routingPy(s: RoutingScenario, n: Names): string {
   s.steps.forEach((step, k) => {
     const m = step.message;
     const extra = [
-      ...(hasKeys(m.properties?.headers) ? [`headers=${pyValue(m.properties!.headers!)}`] : []),
+      ...(hasKeys(m.properties?.headers) ? [`headers=${pyValue(m.properties.headers)}`] : []),
       ...(m.mandatory ? ['mandatory=True'] : []),
     ];
     lines.push(`# step ${k + 1}`);
@@ -261,7 +269,9 @@ function consumersTs(s: ConsumerScenario, n: Names): string {
     for (const a of step.actions) {
       switch (a.type) {
         case 'publish':
-          lines.push(`publisher.sendToQueue(${tsString(n.routingKey('', a.message.routing_key ?? ''))}, Buffer.from(${tsString(a.message.payload)}));`);
+          lines.push(
+            `publisher.sendToQueue(${tsString(n.routingKey('', a.message.routing_key ?? ''))}, Buffer.from(${tsString(a.message.payload)}));`,
+          );
           break;
         case 'consume': {
           const call = `await consumer(${tsString(a.consumer)}, ${tsString(n.queue(a.queue))}${a.prefetch ? `, ${a.prefetch}` : ''});`;
@@ -336,10 +346,14 @@ function consumersPy(s: ConsumerScenario, n: Names): string {
     for (const a of step.actions) {
       switch (a.type) {
         case 'publish':
-          lines.push(`publisher.basic_publish(exchange='', routing_key=${pyString(n.routingKey('', a.message.routing_key ?? ''))}, body=${pyString(a.message.payload)}.encode())`);
+          lines.push(
+            `publisher.basic_publish(exchange='', routing_key=${pyString(n.routingKey('', a.message.routing_key ?? ''))}, body=${pyString(a.message.payload)}.encode())`,
+          );
           break;
         case 'consume':
-          lines.push(`${ident(a.consumer)} = Consumer(${pyString(a.consumer)}, ${pyString(n.queue(a.queue))}${a.prefetch ? `, prefetch=${a.prefetch}` : ''})`);
+          lines.push(
+            `${ident(a.consumer)} = Consumer(${pyString(a.consumer)}, ${pyString(n.queue(a.queue))}${a.prefetch ? `, prefetch=${a.prefetch}` : ''})`,
+          );
           break;
         case 'ack':
           lines.push(`${ident(a.consumer)}.ack(${pyString(a.message)})`);

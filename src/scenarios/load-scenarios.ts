@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatPath } from '../web/errors.js';
+import { formatPath } from '../util/format-path.js';
 import { scenarioSchema, type Scenario } from './schema.js';
 
 export const SCENARIO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scenarios');
@@ -28,7 +28,7 @@ export function loadScenarioFile(file: string): Scenario {
   }
   const parsed = scenarioSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = parsed.error.issues[0];
     throw new ScenarioFileError(`${name}: ${formatPath(issue.path)}: ${issue.message}`);
   }
   const scenario = parsed.data;
@@ -75,7 +75,8 @@ export function crossReferenceProblems(scenario: Scenario): string[] {
       const where = `steps[${i}].actions[${j}]`;
       if (action.type === 'publish') {
         // The players track ready messages by queue name: they publish through the default exchange only.
-        if (action.message.exchange !== '') problems.push(`${where}.message.exchange: consumer scenarios publish to the default exchange ""`);
+        if (action.message.exchange !== '')
+          problems.push(`${where}.message.exchange: consumer scenarios publish to the default exchange ""`);
         needQueue(action.message.routing_key ?? '', `${where}.message.routing_key`);
         // Messages are named by payload in expectations: names must be unique.
         if (payloads.has(action.message.payload)) problems.push(`${where}: payload "${action.message.payload}" is used twice`);

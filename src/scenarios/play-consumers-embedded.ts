@@ -88,7 +88,9 @@ export async function playConsumersEmbedded(scenario: ConsumerScenario): Promise
       }
       const played: PlayedConsumerStep = {
         deliveries: deliveries.sort((a, b) => order.get(a.message)! - order.get(b.message)!),
-        ready: Object.fromEntries(scenario.definitions.queues.map((q) => [q.name, vhost.peek(q.name).map((i) => payloadOf.get(i) ?? `#${i}`)])),
+        ready: Object.fromEntries(
+          scenario.definitions.queues.map((q) => [q.name, vhost.peek(q.name).map((i) => payloadOf.get(i) ?? `#${i}`)]),
+        ),
         unacked: Object.fromEntries([...consumers.keys()].map((name) => [name, unackedOf(name).map((d) => d.payload)])),
         acked,
         dropped,

@@ -64,11 +64,16 @@ export async function playConsumersOnRabbitMq(
           const { message } = action;
           // Consumer scenarios publish through the default exchange: the routing key is a queue name.
           const queue = message.routing_key ?? '';
-          publisher!.publish(message.exchange === '' ? '' : prefix + message.exchange, message.exchange === '' ? real(queue) : queue, Buffer.from(message.payload), {
-            messageId: message.payload,
-            headers: message.properties?.headers,
-            mandatory: message.mandatory ?? false,
-          });
+          publisher!.publish(
+            message.exchange === '' ? '' : prefix + message.exchange,
+            message.exchange === '' ? real(queue) : queue,
+            Buffer.from(message.payload),
+            {
+              messageId: message.payload,
+              headers: message.properties?.headers,
+              mandatory: message.mandatory ?? false,
+            },
+          );
           // Booked before awaiting: the delivery may arrive before the confirm.
           ready.get(queue)?.push(message.payload);
           await publisher!.waitForConfirms();
@@ -76,7 +81,13 @@ export async function playConsumersOnRabbitMq(
         }
         case 'consume': {
           const channel = await connection.createChannel();
-          const consumer: LiveConsumer = { name: action.consumer, queue: action.queue, channel, prefetch: action.prefetch ?? 0, unacked: new Map() };
+          const consumer: LiveConsumer = {
+            name: action.consumer,
+            queue: action.queue,
+            channel,
+            prefetch: action.prefetch ?? 0,
+            unacked: new Map(),
+          };
           // basic.qos with global=false: a limit per consumer (RabbitMQ's reading of the flag).
           if (consumer.prefetch > 0) await channel.prefetch(consumer.prefetch, false);
           consumers.set(action.consumer, consumer);
@@ -151,7 +162,9 @@ export async function playConsumersOnRabbitMq(
     // Cut off by the connection (broker restarted, connection closed): say so
     // as runs do (503, "retrying"), not with amqplib's "Channel ended".
     if (!connection.connected) {
-      throw new BrokerUnavailableError(`lost the connection to RabbitMQ during the play (${err instanceof Error ? err.message : String(err)}); retrying`);
+      throw new BrokerUnavailableError(
+        `lost the connection to RabbitMQ during the play (${err instanceof Error ? err.message : String(err)}); retrying`,
+      );
     }
     play.error = err instanceof Error ? err.message : String(err);
   } finally {

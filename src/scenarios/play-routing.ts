@@ -65,9 +65,7 @@ export async function playRoutingScenario(broker: Broker, scenario: RoutingScena
   // lives in its own namespace) and read the broker's own answer.
   let snapshots: Record<string, number[]>[];
   if (needsSnapshots(scenario)) {
-    const prefixes = await Promise.all(
-      Array.from({ length: n - 1 }, (_, k) => broker.run(runRequest(scenario, k + 1))),
-    );
+    const prefixes = await Promise.all(Array.from({ length: n - 1 }, (_, k) => broker.run(runRequest(scenario, k + 1))));
     snapshots = [...prefixes.map((o) => o.queues ?? {}), full.queues ?? {}];
   } else {
     snapshots = Array.from({ length: n }, (_, k) => cutAt(full.queues ?? {}, k));
@@ -75,11 +73,10 @@ export async function playRoutingScenario(broker: Broker, scenario: RoutingScena
 
   const returned = new Set(full.returned ?? []);
   for (let k = 0; k < n; k++) {
-    const holds = snapshots[k]!;
-    const hit = Object.keys(holds).filter((q) => holds[q]!.includes(k));
+    const holds = snapshots[k];
+    const hit = Object.keys(holds).filter((q) => holds[q].includes(k));
     const trace = traces[k] ?? null;
-    const mismatch =
-      trace !== null && (!sameSet(predictedHolders(trace), hit) || trace.returned !== returned.has(k));
+    const mismatch = trace !== null && (!sameSet(predictedHolders(trace), hit) || trace.returned !== returned.has(k));
     play.steps.push({ hit, returned: returned.has(k), holds, trace, prediction_mismatch: mismatch });
   }
   return play;

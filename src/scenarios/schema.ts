@@ -10,6 +10,7 @@
 //   (publish, consume with prefetch, ack, nack, a consumer going away) and
 //   `expect` is the deliveries it causes and the state afterwards.
 import { z } from 'zod';
+import { EXCHANGE_TYPES } from '../amqp/exchange-types.js';
 import type { Definitions, FieldValue, MessageSpec } from '../engine/types.js';
 
 export const localized = z.object({ en: z.string().min(1), fr: z.string().min(1) }).strict();
@@ -23,7 +24,7 @@ const fieldTable = z.record(z.string(), fieldValue);
 const exchangeDef = z
   .object({
     name: z.string(),
-    type: z.enum(['direct', 'topic', 'fanout', 'headers']),
+    type: z.enum(EXCHANGE_TYPES),
     durable: z.boolean().optional(),
     auto_delete: z.boolean().optional(),
     internal: z.boolean().optional(),
@@ -107,16 +108,12 @@ const consumerAction = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ type: z.literal('ack'), consumer: z.string().min(1), message: z.string().min(1) }).strict(),
-  z
-    .object({ type: z.literal('nack'), consumer: z.string().min(1), message: z.string().min(1), requeue: z.boolean() })
-    .strict(),
+  z.object({ type: z.literal('nack'), consumer: z.string().min(1), message: z.string().min(1), requeue: z.boolean() }).strict(),
   /** The consumer's channel closes without acking (a worker crashing). */
   z.object({ type: z.literal('leave'), consumer: z.string().min(1) }).strict(),
 ]);
 
-const delivery = z
-  .object({ consumer: z.string(), message: z.string(), redelivered: z.boolean() })
-  .strict();
+const delivery = z.object({ consumer: z.string(), message: z.string(), redelivered: z.boolean() }).strict();
 
 const consumerStep = z
   .object({
@@ -135,12 +132,8 @@ const consumerStep = z
   })
   .strict();
 
-export const routingScenario = z
-  .object({ ...common, kind: z.literal('routing'), steps: z.array(routingStep).min(1) })
-  .strict();
-export const consumerScenario = z
-  .object({ ...common, kind: z.literal('consumers'), steps: z.array(consumerStep).min(1) })
-  .strict();
+export const routingScenario = z.object({ ...common, kind: z.literal('routing'), steps: z.array(routingStep).min(1) }).strict();
+export const consumerScenario = z.object({ ...common, kind: z.literal('consumers'), steps: z.array(consumerStep).min(1) }).strict();
 export const scenarioSchema = z.discriminatedUnion('kind', [routingScenario, consumerScenario]);
 
 export type RoutingScenario = z.infer<typeof routingScenario>;

@@ -9,14 +9,17 @@ import pino, { type Logger } from 'pino';
 import type { AmqpConnection } from '../broker/amqp-connection.js';
 import type { Broker } from '../broker/broker.js';
 import type { ChatHub } from '../chat/chat-hub.js';
+import type { ClassHub } from '../classroom/class-hub.js';
 import { errorHandler, HttpError } from './errors.js';
 import { rateLimit } from './rate-limit.js';
 import { pickLang, translator } from './i18n/index.js';
 import { healthRouter } from './routes/health.js';
 import { runRouter } from './routes/run.js';
 import { chatRouter } from './routes/chat.js';
+import { classRouter } from './routes/class.js';
 import { sandboxApiRouter, sandboxPageRouter } from './routes/sandbox.js';
 import { scenariosRouter } from './routes/scenarios.js';
+import { livePageRouter, type LivePageServices } from './routes/live.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -29,6 +32,10 @@ export interface AppServices {
   rateLimit?: { perSecond: number; burst: number };
   /** The chat (/chat); absent, the app has no chat. */
   chat?: ChatHub;
+  /** Classroom mode (/class/new, /join); absent, the app has none. */
+  classes?: ClassHub;
+  /** The live view (/live) of programs connected through the listener or the relay; absent, no /live. */
+  live?: LivePageServices;
 }
 
 export function createApp(services: AppServices): express.Express {
@@ -74,9 +81,7 @@ export function createApp(services: AppServices): express.Express {
   app.use(sandboxApiRouter(services));
   app.use(express.json({ limit: '1mb' }));
   app.use('/static', express.static(path.join(root, 'public'), { maxAge: '1h' }));
-  app.use('/static/vendor/chart.umd.min.js', (_req, res) =>
-    res.sendFile(path.join(root, 'node_modules/chart.js/dist/chart.umd.min.js')),
-  );
+  app.use('/static/vendor/chart.umd.min.js', (_req, res) => res.sendFile(path.join(root, 'node_modules/chart.js/dist/chart.umd.min.js')));
 
   // Every page knows its language, its words and the broker in use.
   app.use((req, res, next) => {
@@ -85,6 +90,7 @@ export function createApp(services: AppServices): express.Express {
     res.locals.t = translator(lang);
     res.locals.broker = services.broker.status();
     res.locals.path = req.path;
+    res.locals.liveNav = Boolean(services.live);
     next();
   });
 
@@ -93,6 +99,8 @@ export function createApp(services: AppServices): express.Express {
   app.use(sandboxPageRouter());
   app.use(scenariosRouter(services));
   if (services.chat) app.use(chatRouter(services.chat));
+  if (services.classes) app.use(classRouter(services.classes));
+  if (services.live) app.use(livePageRouter(services.live));
 
   app.use('/api', (_req, _res, next) => next(new HttpError(404, 'no such API endpoint')));
   app.use(errorHandler(logger));

@@ -4,50 +4,53 @@ import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { BrokerUnavailableError } from '../broker/amqp-connection.js';
 import type { Logger } from 'pino';
+import type { LimitExceeded } from '../limits.js';
+import { formatPath } from '../util/format-path.js';
+import { limitExceeded } from '../util/limit-exceeded.js';
 
-/** An error meant for the client, with its HTTP status. */
+/** An error meant for the client, with its HTTP status; `limit`: a count over the limits table (→ code "limit"). */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly path?: string,
+    readonly limit?: LimitExceeded,
   ) {
     super(message);
   }
 }
 
-/** "definitions.bindings[2].routing_key" from zod's path array. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? String(part) : `.${String(part)}`;
-  }
-  return out;
-}
-
-export function zodToHttpError(err: ZodError): HttpError {
-  const issue = err.issues[0]!;
+export function zodToHttpError(err: ZodError, input?: unknown): HttpError {
+  const issue = err.issues[0];
   const path = formatPath(issue.path);
-  return new HttpError(400, path ? `${path}: ${issue.message}` : issue.message, path || undefined);
+  return new HttpError(
+    400,
+    path ? `${path}: ${issue.message}` : issue.message,
+    path || undefined,
+    limitExceeded(issue, input) ?? undefined,
+  );
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (err, req, res, _next) => {
+  return (thrown, req, res, _next) => {
+    // body-parser's errors carry type/limit/status beside Error's fields.
+    const err = thrown as (Error & { type?: string; limit?: number; status?: unknown }) | undefined;
     let httpError: HttpError;
     if (err instanceof HttpError) httpError = err;
-    else if (err instanceof ZodError) httpError = zodToHttpError(err);
+    else if (err instanceof ZodError) httpError = zodToHttpError(err, req.body);
     else if (err instanceof BrokerUnavailableError) httpError = new HttpError(503, err.message);
     else if (err?.type === 'entity.too.large') httpError = new HttpError(413, `request body too large (limit ${err.limit} bytes)`);
     else if (err?.type === 'entity.parse.failed') httpError = new HttpError(400, `request body is not valid JSON: ${err.message}`);
-    else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) httpError = new HttpError(err.status, String(err.message));
+    else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500)
+      httpError = new HttpError(err.status, String(err.message));
     else {
       logger.error({ err, reqId: (req as { id?: string }).id }, 'unexpected error');
       httpError = new HttpError(500, 'internal error');
     }
     if (res.headersSent) return;
-    const body: { message: string; path?: string } = { message: httpError.message };
+    const body: { message: string; path?: string; code?: 'limit'; params?: LimitExceeded } = { message: httpError.message };
     if (httpError.path !== undefined) body.path = httpError.path;
+    if (httpError.limit) Object.assign(body, { code: 'limit', params: httpError.limit });
     res.status(httpError.status).json({ error: body });
   };
 }

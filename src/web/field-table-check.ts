@@ -1,7 +1,7 @@
 // Checks a JSON object that will travel as an AMQP field table (message
 // headers, exchange/queue/binding arguments): every value must be one that
 // amqplib encodes faithfully and RabbitMQ reads back, within the run limits.
-import { RUN_LIMITS } from './run-limits.js';
+import { RUN_LIMITS } from '../limits.js';
 
 export interface TableIssue {
   message: string;
@@ -83,7 +83,10 @@ function valueSize(value: unknown, path: (string | number)[], depth: number, iss
       return 5 + Buffer.byteLength(value);
     case 'number':
       if (!isEncodableNumber(value)) {
-        issues.push({ message: `the number ${value} cannot be encoded as an AMQP field value (integers from -2^63, no fractions between 2^50 and 2^63)`, path });
+        issues.push({
+          message: `the number ${value} cannot be encoded as an AMQP field value (integers from -2^63, no fractions between 2^50 and 2^63)`,
+          path,
+        });
         return 9;
       }
       return numberSize(value);

@@ -29,7 +29,9 @@ export function rateLimit({ perSecond, burst }: RateLimitOptions): RequestHandle
     if (bucket.tokens < 1) {
       const wait = Math.ceil((1 - bucket.tokens) / perSecond);
       res.setHeader('Retry-After', String(wait));
-      res.status(429).json({ error: { message: `too many requests: at most ${perSecond} per second (bursts of ${burst}); retry in ${wait} s` } });
+      res
+        .status(429)
+        .json({ error: { message: `too many requests: at most ${perSecond} per second (bursts of ${burst}); retry in ${wait} s` } });
       return;
     }
     bucket.tokens -= 1;

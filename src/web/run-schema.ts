@@ -1,5 +1,5 @@
 // The body of POST /api/run, as the conformance format allows it
-// (../shared/conformance/README.md): a RabbitMQ definitions file restricted to
+// (test/conformance/README.md): a RabbitMQ definitions file restricted to
 // exchanges, queues and bindings, plus messages. Omitted fields take
 // RabbitMQ's defaults; other top-level definitions keys (users, vhosts,
 // policies…) and per-item keys such as "vhost" are accepted and ignored.
@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { FieldTable, RunRequest } from '../engine/types.js';
 import { checkFieldTable, isWellFormed } from './field-table-check.js';
-import { RUN_LIMITS } from './run-limits.js';
+import { RUN_LIMITS } from '../limits.js';
 
 const L = RUN_LIMITS;
 
@@ -94,18 +94,33 @@ const message = z.object({
 });
 
 const definitions = z.object({
-  exchanges: z.array(exchange).max(L.exchanges, { message: `at most ${L.exchanges} exchanges per run` }).default([]),
-  queues: z.array(queue).max(L.queues, { message: `at most ${L.queues} queues per run` }).default([]),
-  bindings: z.array(binding).max(L.bindings, { message: `at most ${L.bindings} bindings per run` }).default([]),
+  exchanges: z
+    .array(exchange)
+    .max(L.exchanges, { message: `at most ${L.exchanges} exchanges per run` })
+    .default([]),
+  queues: z
+    .array(queue)
+    .max(L.queues, { message: `at most ${L.queues} queues per run` })
+    .default([]),
+  bindings: z
+    .array(binding)
+    .max(L.bindings, { message: `at most ${L.bindings} bindings per run` })
+    .default([]),
 });
 
 export const runRequestSchema = z.object({
-  name: z.string().max(L.nameChars, { message: `at most ${L.nameChars} characters` }).optional(),
+  name: z
+    .string()
+    .max(L.nameChars, { message: `at most ${L.nameChars} characters` })
+    .optional(),
   definitions: definitions.default({ exchanges: [], queues: [], bindings: [] }),
-  messages: z.array(message).max(L.messages, { message: `at most ${L.messages} messages per run` }).default([]),
+  messages: z
+    .array(message)
+    .max(L.messages, { message: `at most ${L.messages} messages per run` })
+    .default([]),
 });
 
 /** The validated request, defaults filled in; throws a ZodError (→ 400 naming the field). */
 export function parseRunRequest(body: unknown): RunRequest {
-  return runRequestSchema.parse(body) as RunRequest;
+  return runRequestSchema.parse(body);
 }

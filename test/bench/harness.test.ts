@@ -2,9 +2,9 @@
 // are nearest-rank, the table has one line per row and says what was not run.
 import assert from 'node:assert/strict';
 import { notRun, type Row } from '../../bench/lib/result.js';
-import { percentile, summarize } from '../../bench/lib/stats.js';
+import { percentile, summarize } from '../../tools/stats.js';
 import { renderTable } from '../../bench/lib/table.js';
-import { compareThroughput } from '../../bench/lib/timing.js';
+import { compareThroughput } from '../../tools/timing.js';
 
 describe('bench harness', () => {
   it('takes nearest-rank percentiles: an observed sample, never an interpolation', () => {
@@ -25,9 +25,12 @@ describe('bench harness', () => {
       met: true,
     };
     const table = renderTable([row, notRun('chat', '≤ 150 MB', 'RabbitMQ unreachable')]).split('\n');
-    assert.match(table[0]!, /benchmark .*figure .*baseline .*ratio .*goal .*met\?/);
-    assert.match(table[2]!, /routing: example \| 2\.50 M routes\/s \| 500 k routes\/s \(regex per binding\) \| 5\.00× \| ≥ 1,000,000 routes\/s \| yes/);
-    assert.match(table[3]!, /chat .*\| — .*\| ≤ 150 MB .*\| — /);
+    assert.match(table[0], /benchmark .*figure .*baseline .*ratio .*goal .*met\?/);
+    assert.match(
+      table[2],
+      /routing: example \| 2\.50 M routes\/s \| 500 k routes\/s \(regex per binding\) \| 5\.00× \| ≥ 1,000,000 routes\/s \| yes/,
+    );
+    assert.match(table[3], /chat .*\| — .*\| ≤ 150 MB .*\| — /);
     assert.ok(table.some((line) => line === '- chat: not run: RabbitMQ unreachable'));
   });
 
@@ -36,7 +39,8 @@ describe('bench harness', () => {
     let b = 0;
     const rates = compareThroughput({ a: () => a++, b: () => (b += 2) }, { warmupMs: 1, batches: 2, batchMs: 1 });
     assert.deepEqual(Object.keys(rates), ['a', 'b']);
-    for (const rate of [rates.a!, rates.b!]) assert.ok(rate.cpu > 0 && Number.isFinite(rate.cpu) && rate.wall > 0 && Number.isFinite(rate.wall));
+    for (const rate of [rates.a, rates.b])
+      assert.ok(rate.cpu > 0 && Number.isFinite(rate.cpu) && rate.wall > 0 && Number.isFinite(rate.wall));
     assert.ok(a > 0 && b > 0);
   });
 });

@@ -1,6 +1,6 @@
 // The routing benchmark's baseline (bench/lib/regex-topic.ts) must be exact,
 // or the engine would be compared with a fast wrong matcher: checked against
-// the engine's readable reference matcher (semantics.md §7) on random keys
+// the engine's readable reference matcher (docs/semantics.md §7) on random keys
 // made of the words that catch mistakes, and router against router on the
 // benchmark's own random topologies.
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { VirtualHost } from '../../src/engine/virtual-host.js';
 import { randomBindings, randomRoutingKeys } from '../../bench/lib/random-topology.js';
 import { RegexTopicRouter, regexTopicMatches } from '../../bench/lib/regex-topic.js';
 
-// The words semantics.md §0 used against the real broker: empty words, the
+// The words docs/semantics.md §0 used against the real broker: empty words, the
 // wildcards, and words that only look like wildcards.
 const word = fc.constantFrom('a', 'b', '', '*', '#', 'a*', '#a', 'é');
 const key = fc.array(word, { maxLength: 5 }).map((words) => words.join('.'));
@@ -19,7 +19,11 @@ describe('bench baseline: the regex topic matcher', () => {
   it('agrees with the reference matcher on random binding and routing keys', () => {
     fc.assert(
       fc.property(key, key, (bindingKey, routingKey) => {
-        assert.equal(regexTopicMatches(bindingKey, routingKey), topicMatch(topicWords(bindingKey), topicWords(routingKey)), `${bindingKey} vs ${routingKey}`);
+        assert.equal(
+          regexTopicMatches(bindingKey, routingKey),
+          topicMatch(topicWords(bindingKey), topicWords(routingKey)),
+          `${bindingKey} vs ${routingKey}`,
+        );
       }),
       { numRuns: 5000, seed: 42 },
     );

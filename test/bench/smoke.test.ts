@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { benchApiRun } from '../../bench/api-run.js';
 import { benchChat } from '../../bench/chat.js';
-import { CHROMIUM } from '../../bench/lib/chromium.js';
+import { CHROMIUM } from '../../tools/chromium.js';
 import type { Row } from '../../bench/lib/result.js';
 import { benchPageWeight } from '../../bench/page-weight.js';
 import { benchRouting } from '../../bench/routing.js';
 import { requireRabbit } from '../helpers/rabbitmq.js';
-import { listNames } from '../helpers/rabbitmqctl.js';
+import { listNames } from '../../tools/rabbitmqctl.js';
 
 function assertMeasured(rows: Row[], count: number): void {
   assert.equal(rows.length, count, rows.map((r) => `${r.benchmark}: ${r.note ?? ''}`).join('\n'));
@@ -60,7 +60,8 @@ describe('benchmarks (smoke: tiny sizes, no timing asserted)', function () {
 
   it('page: weighs a scenario page and times its first render in Chromium', async function () {
     if (!existsSync(CHROMIUM)) {
-      if (process.env.CI === 'true' || process.env.REQUIRE_BROWSER === '1') throw new Error(`Chromium is required but missing at ${CHROMIUM}`);
+      if (process.env.CI === 'true' || process.env.REQUIRE_BROWSER === '1')
+        throw new Error(`Chromium is required but missing at ${CHROMIUM}`);
       this.skip();
     }
     const rows = await benchPageWeight({ quick: true, brokers: ['embedded'] });

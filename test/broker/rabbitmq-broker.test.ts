@@ -9,7 +9,7 @@ import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
 import type { RunRequest } from '../../src/engine/types.js';
 import { connected } from '../helpers/connected.js';
 import { AMQP_URL, requireRabbit } from '../helpers/rabbitmq.js';
-import { closeConnectionNamed } from '../helpers/rabbitmqctl.js';
+import { closeConnectionNamed } from '../../tools/rabbitmqctl.js';
 
 /** One queue "q" reached three ways: a named exchange, the predeclared amq.direct, and the default exchange. */
 function threeWaysToQ(messages: number): RunRequest {
@@ -23,7 +23,7 @@ function threeWaysToQ(messages: number): RunRequest {
         { source: 'amq.direct', destination: 'q', routing_key: 'q' },
       ],
     },
-    messages: Array.from({ length: messages }, (_, i) => ({ exchange: ways[i % 3]!, routing_key: 'q', payload: `m${i}` })),
+    messages: Array.from({ length: messages }, (_, i) => ({ exchange: ways[i % 3], routing_key: 'q', payload: `m${i}` })),
   };
 }
 
@@ -79,16 +79,26 @@ describe('RabbitMqBroker', function () {
     });
 
     it('answers 406 naming amq.direct when it is redeclared non-durable', async () => {
-      const outcome = await broker.run({ definitions: { exchanges: [{ name: 'amq.direct', type: 'direct', durable: false }] }, messages: [] });
+      const outcome = await broker.run({
+        definitions: { exchanges: [{ name: 'amq.direct', type: 'direct', durable: false }] },
+        messages: [],
+      });
       assert.equal(outcome.setup_error?.code, 406);
-      assert.match(outcome.setup_error!.message, /^PRECONDITION_FAILED - inequivalent arg 'durable' for exchange 'amq\.direct' in vhost '\/'/);
+      assert.match(
+        outcome.setup_error.message,
+        /^PRECONDITION_FAILED - inequivalent arg 'durable' for exchange 'amq\.direct' in vhost '\/'/,
+      );
     });
 
     it('routes through exchanges and queues whose names fill all 255 bytes', async () => {
       const x = `x${'é'.repeat(127)}`; // 255 bytes
       const q = `q${'a'.repeat(254)}`;
       const outcome = await broker.run({
-        definitions: { exchanges: [{ name: x, type: 'topic' }], queues: [{ name: q }], bindings: [{ source: x, destination: q, routing_key: '#' }] },
+        definitions: {
+          exchanges: [{ name: x, type: 'topic' }],
+          queues: [{ name: q }],
+          bindings: [{ source: x, destination: q, routing_key: '#' }],
+        },
         messages: [
           { exchange: x, routing_key: 'a.b', mandatory: true },
           { exchange: '', routing_key: q, mandatory: true },
@@ -138,7 +148,14 @@ describe('RabbitMqBroker', function () {
   describe('publishing', () => {
     it('attributes each channel error to its own message and goes on', async () => {
       const outcome = await broker.run({
-        definitions: { exchanges: [{ name: 'x', type: 'fanout' }, { name: 'xi', type: 'fanout', internal: true }], queues: [{ name: 'q' }], bindings: [{ source: 'x', destination: 'q' }] },
+        definitions: {
+          exchanges: [
+            { name: 'x', type: 'fanout' },
+            { name: 'xi', type: 'fanout', internal: true },
+          ],
+          queues: [{ name: 'q' }],
+          bindings: [{ source: 'x', destination: 'q' }],
+        },
         messages: [
           { exchange: 'x' },
           { exchange: 'nope' },

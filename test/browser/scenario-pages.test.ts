@@ -50,19 +50,27 @@ const READ_STATE = `(() => {
 })()`;
 
 function readState(page: Page): Promise<PageState> {
-  return page.evaluate(READ_STATE) as Promise<PageState>;
+  return page.evaluate<PageState>(READ_STATE);
 }
 
 /** What a routing scenario says the page must show at step k (1-based). */
 function expectRouting(s: RoutingScenario, state: PageState, k: number): void {
-  const step = s.steps[k - 1]!;
+  const step = s.steps[k - 1];
   const where = `${s.id} step ${k}`;
   const want = [...step.expect.queues].sort();
   assert.equal(state.step, k, where);
   assert.match(state.search, new RegExp(`[?&]step=${k}(&|$)`), `${where}: the URL keeps the step`);
-  assert.deepEqual(Object.keys(state.queues).filter((name) => state.queues[name]!.hit === 'true').sort(), want, `${where}: data-hit`);
+  assert.deepEqual(
+    Object.keys(state.queues)
+      .filter((name) => state.queues[name].hit === 'true')
+      .sort(),
+    want,
+    `${where}: data-hit`,
+  );
   // The queues at the end of matched bindings are exactly the expected ones.
-  const matchedQueues = [...new Set(state.bindings.filter((b) => b.matched === 'true' && b.type === 'queue').map((b) => b.destination))].sort();
+  const matchedQueues = [
+    ...new Set(state.bindings.filter((b) => b.matched === 'true' && b.type === 'queue').map((b) => b.destination)),
+  ].sort();
   assert.deepEqual(matchedQueues, want, `${where}: data-matched bindings lead to`);
   const status = want.length ? 'routed' : step.expect.returned ? 'returned' : 'discarded';
   assert.equal(state.status, status, `${where}: outcome`);
@@ -70,28 +78,43 @@ function expectRouting(s: RoutingScenario, state: PageState, k: number): void {
   for (const name of Object.keys(state.queues)) {
     const held = step.expect.holds?.[name]?.length ?? s.steps.slice(0, k).filter((x) => x.expect.queues.includes(name)).length;
     if (!step.expect.holds && s.steps.slice(0, k).some((x) => x.expect.holds)) continue; // only snapshots say
-    assert.equal(state.queues[name]!.ready, held, `${where}: messages shown in ${name}`);
+    assert.equal(state.queues[name].ready, held, `${where}: messages shown in ${name}`);
   }
 }
 
 /** What a consumer scenario says the page must show at step k. */
 function expectConsumers(s: ConsumerScenario, state: PageState, k: number): void {
-  const step = s.steps[k - 1]!;
+  const step = s.steps[k - 1];
   const where = `${s.id} step ${k}`;
   assert.equal(state.step, k, where);
   const receivers = [...new Set(step.expect.deliveries.map((d) => d.consumer))].sort();
-  assert.deepEqual(Object.keys(state.consumers).filter((c) => state.consumers[c]!.hit === 'true').sort(), receivers, `${where}: consumers hit`);
+  assert.deepEqual(
+    Object.keys(state.consumers)
+      .filter((c) => state.consumers[c].hit === 'true')
+      .sort(),
+    receivers,
+    `${where}: consumers hit`,
+  );
   const publishedTo = [...new Set(step.actions.flatMap((a) => (a.type === 'publish' ? [a.message.routing_key ?? ''] : [])))].sort();
-  assert.deepEqual(Object.keys(state.queues).filter((q) => state.queues[q]!.hit === 'true').sort(), publishedTo, `${where}: queues hit`);
-  const matched = state.bindings.filter((b) => b.matched === 'true').map((b) => b.destination).sort();
+  assert.deepEqual(
+    Object.keys(state.queues)
+      .filter((q) => state.queues[q].hit === 'true')
+      .sort(),
+    publishedTo,
+    `${where}: queues hit`,
+  );
+  const matched = state.bindings
+    .filter((b) => b.matched === 'true')
+    .map((b) => b.destination)
+    .sort();
   assert.deepEqual(matched, publishedTo, `${where}: the default exchange's bindings used`);
   for (const [queue, ready] of Object.entries(step.expect.ready)) {
-    assert.equal(state.queues[queue]!.ready, ready.length, `${where}: ready in ${queue}`);
+    assert.equal(state.queues[queue].ready, ready.length, `${where}: ready in ${queue}`);
     const held = (s.consumers ?? []).filter((c) => c.queue === queue).reduce((n, c) => n + (step.expect.unacked[c.name]?.length ?? 0), 0);
-    assert.equal(state.queues[queue]!.unacked, held, `${where}: unacknowledged still in ${queue}`);
+    assert.equal(state.queues[queue].unacked, held, `${where}: unacknowledged still in ${queue}`);
   }
   for (const c of s.consumers ?? []) {
-    assert.equal(state.consumers[c.name]!.unacked, step.expect.unacked[c.name]?.length ?? 0, `${where}: unacked at ${c.name}`);
+    assert.equal(state.consumers[c.name].unacked, step.expect.unacked[c.name]?.length ?? 0, `${where}: unacked at ${c.name}`);
   }
 }
 
@@ -174,7 +197,9 @@ for (const { kind, lang } of BROKERS) {
       assert.equal((await readState(page)).step, 0);
       await page.keyboard.press(' ');
       // Play moves on at once, then every few seconds; space again pauses.
-      await page.waitForFunction(() => (document.querySelector('[data-step]') as HTMLElement).dataset.step === '2', null, { timeout: 6000 });
+      await page.waitForFunction(() => (document.querySelector('[data-step]') as HTMLElement).dataset.step === '2', null, {
+        timeout: 6000,
+      });
       await page.keyboard.press(' ');
       const paused = (await readState(page)).step;
       await page.waitForTimeout(3000);
@@ -234,7 +259,7 @@ for (const { kind, lang } of BROKERS) {
       await page.click('[data-queue="Q2"]');
       await page.keyboard.press('ArrowRight');
       assert.equal(await page.getAttribute('[data-predict-result]', 'data-verdict'), 'right');
-      assert.match(await page.textContent('[data-predict-result]') ?? '', lang === 'fr' ? /Bravo.*1\/2/ : /Right!.*1\/2/);
+      assert.match((await page.textContent('[data-predict-result]')) ?? '', lang === 'fr' ? /Bravo.*1\/2/ : /Right!.*1\/2/);
       expectRouting(byId('topic') as RoutingScenario, await readState(page), 2);
       // Step 6 (quick.brown.fox) is discarded: picking nothing is right.
       for (let k = 3; k <= 6; k++) {
@@ -259,9 +284,10 @@ for (const { kind, lang } of BROKERS) {
     it('charts what each queue holds at the current step', async () => {
       await open('dead-lettering', '&step=3');
       const data = await page.evaluate(() => {
-        const chart = (window as unknown as { Chart: { getChart(c: Element): { data: { labels: string[]; datasets: { data: (number | null)[] }[] } } } })
-          .Chart.getChart(document.querySelector('[data-chart]')!);
-        return { labels: chart.data.labels, now: chart.data.datasets[0]!.data, sofar: chart.data.datasets[1]!.data };
+        const chart = (
+          window as unknown as { Chart: { getChart(c: Element): { data: { labels: string[]; datasets: { data: (number | null)[] }[] } } } }
+        ).Chart.getChart(document.querySelector('[data-chart]')!);
+        return { labels: chart.data.labels, now: chart.data.datasets[0].data, sofar: chart.data.datasets[1].data };
       });
       assert.deepEqual(data.labels.slice(0, 2), ['work', 'dead_letters']);
       assert.deepEqual(data.now.slice(0, 2), [2, 1]); // work holds jobs 2 and 3; dead_letters job 1
@@ -270,12 +296,14 @@ for (const { kind, lang } of BROKERS) {
 
     it('explains a headers step key by key, and shows the code in both languages', async () => {
       await open('headers', '&step=1');
-      const rows = await page.$$eval('[data-why-binding] .why-headers tbody tr', (trs) => trs.map((tr) => `${tr.querySelector('code')!.textContent}:${(tr as HTMLElement).dataset.result}`));
+      const rows = await page.$$eval('[data-why-binding] .why-headers tbody tr', (trs) =>
+        trs.map((tr) => `${tr.querySelector('code')!.textContent}:${(tr as HTMLElement).dataset.result}`),
+      );
       // Binding A: format and type equal, x-department ignored (x- argument under all), x-match itself ignored.
       assert.deepEqual(rows.slice(0, 4), ['format:match', 'type:match', 'x-department:ignored', 'x-match:ignored']);
       assert.equal(await page.isVisible('pre[data-code="python"]'), false);
       await page.click('[data-code-tab="python"]');
-      assert.match(await page.textContent('pre[data-code="python"]') ?? '', /channel\.queue_bind\(queue='A', exchange='documents'/);
+      assert.match((await page.textContent('pre[data-code="python"]')) ?? '', /channel\.queue_bind\(queue='A', exchange='documents'/);
       assert.equal(await page.isVisible('pre[data-code="typescript"]'), false);
     });
 
@@ -306,7 +334,10 @@ for (const { kind, lang } of BROKERS) {
       it('lists the scenarios on the home page and links to each', async () => {
         await page.goto(`${app.url}/?lang=${lang}`);
         const links = await page.$$eval('[data-scenario-list] a', (as) => as.map((a) => a.getAttribute('href')));
-        assert.deepEqual(links, scenarios.map((s) => `/scenarios/${s.id}?lang=${lang}`));
+        assert.deepEqual(
+          links,
+          scenarios.map((s) => `/scenarios/${s.id}?lang=${lang}`),
+        );
         await page.screenshot({ path: path.join(SHOTS, `home-${lang}.png`), fullPage: true });
         await page.click('[data-scenario="topic"] a');
         await page.waitForSelector('[data-scenario-page][data-ready="true"]');

@@ -12,7 +12,13 @@ import { AmqpConnection, BrokerUnavailableError, closeChannel } from '../../src/
 import { AMQP_URL, requireRabbit } from '../helpers/rabbitmq.js';
 
 const pendingAfter = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([promise.then(() => 'settled' as const, () => 'settled' as const), new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms))]);
+  Promise.race([
+    promise.then(
+      () => 'settled' as const,
+      () => 'settled' as const,
+    ),
+    new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms)),
+  ]);
 
 /** The broker's Connection.Close arriving now, as amqplib's channel 0 handles it. */
 function brokerClosesConnection(model: ChannelModel): void {

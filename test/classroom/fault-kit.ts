@@ -8,11 +8,13 @@ import { tutorial5Definitions } from '../helpers/tutorial5.js';
 export const tutorial5 = {
   name: 'tutorial 5',
   definitions: tutorial5Definitions,
-  messages: ['quick.orange.rabbit', 'lazy.orange.elephant', 'quick.orange.fox', 'lazy.brown.fox', 'lazy.pink.rabbit'].map((routing_key) => ({
-    exchange: 'topic_logs',
-    routing_key,
-    payload: routing_key,
-  })),
+  messages: ['quick.orange.rabbit', 'lazy.orange.elephant', 'quick.orange.fox', 'lazy.brown.fox', 'lazy.pink.rabbit'].map(
+    (routing_key) => ({
+      exchange: 'topic_logs',
+      routing_key,
+      payload: routing_key,
+    }),
+  ),
 };
 
 /** Where tutorial5's messages must end up. */
@@ -24,7 +26,11 @@ export interface JsonAnswer {
 }
 
 /** fetch with a JSON body and answer; a request that takes longer than `timeoutMs` fails the test. */
-export async function call(url: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}, timeoutMs = 30_000): Promise<JsonAnswer> {
+export async function call(
+  url: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+  timeoutMs = 30_000,
+): Promise<JsonAnswer> {
   const res = await fetch(url, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
     headers: { ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
@@ -49,7 +55,8 @@ export async function waitForHealth(base: string, status: 200 | 503, timeoutMs =
   for (;;) {
     const answer = await call(`${base}/healthz`, {}, 5000).catch((err: Error) => ({ status: 0, body: err.message }));
     if (answer.status === status) return answer;
-    if (Date.now() > until) assert.fail(`/healthz did not answer ${status} within ${timeoutMs} ms (last: ${answer.status} ${JSON.stringify(answer.body)})`);
+    if (Date.now() > until)
+      assert.fail(`/healthz did not answer ${status} within ${timeoutMs} ms (last: ${answer.status} ${JSON.stringify(answer.body)})`);
     await sleep(200);
   }
 }

@@ -18,11 +18,11 @@ import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
 import { createApp } from '../../src/web/app.js';
 import { requireBrowser } from '../helpers/browser.js';
 import { AMQP_URL, rabbitRequired, requireRabbit } from '../helpers/rabbitmq.js';
-import { closeConnectionNamed, rabbitmqctl } from '../helpers/rabbitmqctl.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { closeConnectionNamed, rabbitmqctl } from '../../tools/rabbitmqctl.js';
+import { startServer, type ServerProcess } from '../../tools/server-process.js';
 import { LiveTestClient, uniqueName } from '../chat/fixture.js';
-import { ClassVhost, footprintAfterStop } from './load/after-class.js';
-import { exchangesIn, queuesIn } from './load/broker-footprint.js';
+import { ClassVhost, footprintAfterStop } from '../../tools/classroom-load/after-class.js';
+import { exchangesIn, queuesIn } from '../../tools/classroom-load/broker-footprint.js';
 import { assertTutorialOutcome, call, sleep, tutorial5, waitForHealth, type JsonAnswer } from './fault-kit.js';
 
 /** Polls until the vhost holds no queue and no exchange of its own; answers what is left after `timeoutMs`. */
@@ -53,7 +53,9 @@ describe('scenario runs when the broker closes the app’s AMQP connection', fun
     // Back after 8 s (in production: 0.5 s, doubling up to 5 s), long enough to look at the outage.
     connection = new AmqpConnection(vhost.url, { connectionName, reconnectDelayMs: 8000 });
     await connection.start();
-    server = http.createServer(createApp({ broker: new RabbitMqBroker(connection), connection, rateLimit: { perSecond: 1e9, burst: 1e9 } }));
+    server = http.createServer(
+      createApp({ broker: new RabbitMqBroker(connection), connection, rateLimit: { perSecond: 1e9, burst: 1e9 } }),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -101,7 +103,10 @@ describe('scenario runs when the broker closes the app’s AMQP connection', fun
       const page = await context.newPage();
       await page.goto(`${base}/scenarios/direct`);
       await page.waitForSelector('[data-play-status][data-state=error]', { timeout: 10_000 });
-      assert.match((await page.textContent('[data-play-status]')) ?? '', /^Could not play the scenario: RabbitMQ at .* is not reachable right now/);
+      assert.match(
+        (await page.textContent('[data-play-status]')) ?? '',
+        /^Could not play the scenario: RabbitMQ at .* is not reachable right now/,
+      );
 
       // Back by itself, without a restart: the same page, reloaded, plays.
       await waitForHealth(base, 200, 20_000);
@@ -221,20 +226,30 @@ describe('the server process restarted', function () {
     await after.waitForText('after the restart');
     after.ack('before-the-crash', 'while-down', 'after-the-restart');
     await sleep(500);
-    assert.deepEqual(after.messages().filter((m) => m.event === null).map((m) => m.id), ['before-the-crash', 'while-down', 'after-the-restart']);
+    assert.deepEqual(
+      after
+        .messages()
+        .filter((m) => m.event === null)
+        .map((m) => m.id),
+      ['before-the-crash', 'while-down', 'after-the-restart'],
+    );
   });
 
   it('finishes a request in flight on SIGTERM, then closes its AMQP connection and exits 0', async () => {
-    const running = servers.at(-1)?.child.exitCode === null ? { server: servers.at(-1)!, base: servers.at(-1)!.url.replace('localhost', '127.0.0.1') } : await start();
-    // A run that takes a few seconds: 500 messages fanned out to 20 queues.
-    const queues = Array.from({ length: 20 }, (_, i) => `q${i}`);
+    const running =
+      servers.at(-1)?.child.exitCode === null
+        ? { server: servers.at(-1)!, base: servers.at(-1)!.url.replace('localhost', '127.0.0.1') }
+        : await start();
+    // A run that takes a few seconds on RabbitMQ: 100 messages (the most a
+    // run may hold) fanned out to 300 queues, declared and bound one by one.
+    const queues = Array.from({ length: 300 }, (_, i) => `q${i}`);
     const body = {
       definitions: {
         exchanges: [{ name: 'fan', type: 'fanout' }],
         queues: queues.map((name) => ({ name })),
         bindings: queues.map((destination) => ({ source: 'fan', destination, routing_key: '' })),
       },
-      messages: Array.from({ length: 500 }, (_, i) => ({ exchange: 'fan', routing_key: '', payload: `m${i}` })),
+      messages: Array.from({ length: 100 }, (_, i) => ({ exchange: 'fan', routing_key: '', payload: `m${i}` })),
     };
     const started = Date.now();
     const inFlight = call(`${running.base}/api/run`, { body });
@@ -244,7 +259,7 @@ describe('the server process restarted', function () {
     const answer = await inFlight;
     const answeredAt = Date.now() - started;
     assert.equal(answer.status, 200);
-    for (const q of queues) assert.equal(answer.body.queues[q].length, 500);
+    for (const q of queues) assert.equal(answer.body.queues[q].length, 100);
     assert.ok(answeredAt > signalledAt, `the run answered ${answeredAt} ms in, after SIGTERM at ${signalledAt} ms`);
     await assert.rejects(fetch(`${running.base}/healthz`), 'no new request once stopping');
     assert.equal(await exited, 0);
@@ -256,10 +271,14 @@ describe('the server process restarted', function () {
   });
 });
 
-/** What is left in the vhost beyond the chat's own (its exchange and the participants' inboxes, durable by design). */
+/** What is left in the vhost beyond the chat's own (its exchange, the participants' inboxes and their names' leases, durable by design). */
 async function emptiedButChat(vhost: string): Promise<string[]> {
   const [queues, exchanges] = await Promise.all([queuesIn(vhost), exchangesIn(vhost)]);
-  return [...queues.filter((q) => !q.startsWith('chat.')).map((q) => `queue ${q}`), ...exchanges.filter((x) => x !== 'chat').map((x) => `exchange ${x}`)];
+  const chats = (q: string) => q.startsWith('chat.') || q.startsWith('chat-lease.');
+  return [
+    ...queues.filter((q) => !chats(q)).map((q) => `queue ${q}`),
+    ...exchanges.filter((x) => x !== 'chat').map((x) => `exchange ${x}`),
+  ];
 }
 
 // Stopping the machine's RabbitMQ disturbs every other program using it, so
@@ -267,7 +286,8 @@ async function emptiedButChat(vhost: string): Promise<string[]> {
 // REQUIRE_RABBITMQ=1, as .ci/run sets) or when asked
 // (CLASSROOM_RESTART_TEST=1), and only on a local broker. start_app always
 // runs afterwards, whatever happened.
-const restartWanted = (rabbitRequired || process.env.CLASSROOM_RESTART_TEST === '1') && /@(localhost|127\.0\.0\.1)(:\d+)?(\/|$)/.test(AMQP_URL);
+const restartWanted =
+  (rabbitRequired || process.env.CLASSROOM_RESTART_TEST === '1') && /@(localhost|127\.0\.0\.1)(:\d+)?(\/|$)/.test(AMQP_URL);
 
 describe('RabbitMQ stopped and started (rabbitmqctl stop_app / start_app)', function () {
   this.timeout(180_000);

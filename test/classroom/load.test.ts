@@ -14,11 +14,11 @@ import { ChatHub } from '../../src/chat/chat-hub.js';
 import { RabbitMqChat } from '../../src/chat/rabbitmq-chat.js';
 import { createApp } from '../../src/web/app.js';
 import { AMQP_URL, requireRabbit } from '../helpers/rabbitmq.js';
-import { ClassVhost, MAX_IDLE_CHANNELS, settledFootprint } from './load/after-class.js';
-import { exchangesIn, queuesIn } from './load/broker-footprint.js';
-import { runClassroom } from './load/classroom.js';
-import { loadRun, type LoadRunResult } from './load/load-run.js';
-import { formatReport } from './load/report.js';
+import { ClassVhost, MAX_IDLE_CHANNELS, settledFootprint } from '../../tools/classroom-load/after-class.js';
+import { exchangesIn, queuesIn } from '../../tools/classroom-load/broker-footprint.js';
+import { runClassroom } from '../../tools/classroom-load/classroom.js';
+import { loadRun, type LoadRunResult } from '../../tools/classroom-load/load-run.js';
+import { formatReport } from '../../tools/classroom-load/report.js';
 
 const STUDENTS = Number(process.env.LOAD_STUDENTS ?? 20);
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 8);
@@ -44,7 +44,11 @@ describe('a class on one server and one RabbitMQ', function () {
 
   it('delivers every chat message to each of its recipients exactly once', () => {
     const c = result.report.chat;
-    assert.deepEqual({ lost: c.lost, duplicated: c.duplicated, unexpected: c.unexpected }, { lost: 0, duplicated: 0, unexpected: 0 }, result.report.examples.join('\n'));
+    assert.deepEqual(
+      { lost: c.lost, duplicated: c.duplicated, unexpected: c.unexpected },
+      { lost: 0, duplicated: 0, unexpected: 0 },
+      result.report.examples.join('\n'),
+    );
     assert.equal(c.delivered, c.expectedDeliveries);
     assert.ok(c.delivered > c.sent, 'room messages reach several students');
   });
@@ -59,9 +63,15 @@ describe('a class on one server and one RabbitMQ', function () {
   it('leaves on RabbitMQ, with the server up and the tabs gone, one connection with idle channels, the inboxes and the chat exchange', () => {
     assert.equal(result.idle.connections.length, 1, JSON.stringify(result.idle));
     assert.ok(result.idle.channels.length <= MAX_IDLE_CHANNELS, `${result.idle.channels.length} channels left open`);
-    assert.deepEqual(result.idle.channels.filter((c) => c.consumers > 0 || c.unacked > 0), []);
+    assert.deepEqual(
+      result.idle.channels.filter((c) => c.consumers > 0 || c.unacked > 0),
+      [],
+    );
     // Every scenario play and run deleted what it declared (no xtp.* left); each student's durable inbox stays, as intended.
-    const inboxes = Array.from({ length: STUDENTS }, (_, i) => `chat.${result.tag}s${i}`).sort();
+    // And each name's lease (src/chat/naming.ts).
+    const inboxes = Array.from({ length: STUDENTS }, (_, i) => [`chat.${result.tag}s${i}`, `chat-lease.${result.tag}s${i}`])
+      .flat()
+      .sort();
     assert.deepEqual([...result.queues].sort(), inboxes);
     assert.deepEqual(result.exchanges, ['chat']);
   });
@@ -97,16 +107,32 @@ describe('after the sessions idle out', function () {
     const expiresMs = 3000;
     connection = new AmqpConnection(vhost.url, { connectionName });
     await connection.start();
-    hub = new ChatHub(new RabbitMqChat(connection, { inboxExpiresMs: expiresMs }), { secret: randomBytes(32), tokenTtlMs: expiresMs });
+    hub = new ChatHub(new RabbitMqChat(connection, { inboxExpiresMs: expiresMs }), {
+      secret: randomBytes(32),
+      tokenTtlMs: expiresMs,
+      presenceHeartbeatMs: 500,
+    });
     server = http.createServer(createApp({ broker: new RabbitMqBroker(connection), connection, chat: hub }));
     hub.attach(server);
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    const report = await runClassroom({ base, students: 4, durationMs: 2500, chatEveryMs: 500, stepEveryMs: 300, tag: `io${randomBytes(3).toString('hex')}` });
+    const report = await runClassroom({
+      base,
+      students: 4,
+      durationMs: 2500,
+      chatEveryMs: 500,
+      stepEveryMs: 300,
+      tag: `io${randomBytes(3).toString('hex')}`,
+    });
     assert.deepEqual(report.errors.lines, []);
     assert.equal(report.chat.lost + report.chat.duplicated, 0);
-    assert.equal((await queuesIn(vhost.name)).length, 4, 'each student has an inbox while the session lasts');
+    // (Their names' leases, chat-lease.*, share the inboxes' x-expires here: they may be gone already.)
+    assert.equal(
+      (await queuesIn(vhost.name)).filter((q) => q.startsWith('chat.')).length,
+      4,
+      'each student has an inbox while the session lasts',
+    );
 
     // The tabs are gone: nothing consumes the inboxes any more, and x-expires runs out.
     const until = Date.now() + expiresMs + 30_000;
@@ -120,6 +146,9 @@ describe('after the sessions idle out', function () {
     const idle = await settledFootprint(connectionName);
     assert.equal(idle.connections.length, 1);
     assert.ok(idle.channels.length <= MAX_IDLE_CHANNELS, `${idle.channels.length} channels left open`);
-    assert.deepEqual(idle.channels.filter((c) => c.consumers > 0 || c.unacked > 0), []);
+    assert.deepEqual(
+      idle.channels.filter((c) => c.consumers > 0 || c.unacked > 0),
+      [],
+    );
   });
 });

@@ -2,7 +2,7 @@
 // request carrying the request id the client saw in X-Request-Id, without
 // the query string (it may carry user text), and /healthz for a probe.
 import assert from 'node:assert/strict';
-import { startServer } from '../helpers/server-process.js';
+import { startServer } from '../../tools/server-process.js';
 import { call, tutorial5 } from './fault-kit.js';
 
 describe('the server’s logs and health for operators', function () {
@@ -25,7 +25,7 @@ describe('the server’s logs and health for operators', function () {
         });
         await res.arrayBuffer();
         ids[what] = res.headers.get('x-request-id')!;
-        assert.match(ids[what]!, /^[0-9a-f-]{36}$/);
+        assert.match(ids[what], /^[0-9a-f-]{36}$/);
       }
       assert.equal(new Set(Object.values(ids)).size, 4, 'a new id per request');
       assert.equal((await call(`${server.url}/healthz`)).body.status, 'ok');
@@ -39,7 +39,9 @@ describe('the server’s logs and health for operators', function () {
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     const line = (id: string) => lines.find((l) => l.reqId === id && l.msg === 'request');
     assert.deepEqual(
-      Object.fromEntries(Object.entries(ids).map(([what, id]) => [what, { method: line(id)?.method, path: line(id)?.path, status: line(id)?.status }])),
+      Object.fromEntries(
+        Object.entries(ids).map(([what, id]) => [what, { method: line(id)?.method, path: line(id)?.path, status: line(id)?.status }]),
+      ),
       {
         health: { method: 'GET', path: '/healthz', status: 200 },
         page: { method: 'GET', path: '/scenarios/topic', status: 200 },

@@ -18,7 +18,7 @@ import { readConfig } from '../../src/config.js';
 import { loadScenarios } from '../../src/scenarios/load-scenarios.js';
 import { createApp } from '../../src/web/app.js';
 import { requireRabbit } from '../helpers/rabbitmq.js';
-import { startServer } from '../helpers/server-process.js';
+import { startServer } from '../../tools/server-process.js';
 import { deleteChatQueues, LiveTestClient, uniqueName } from '../chat/fixture.js';
 import { call, tutorial5 } from './fault-kit.js';
 
@@ -33,7 +33,7 @@ function directives(csp: string): Record<string, string[]> {
       .split(';')
       .map((d) => d.trim().split(/\s+/))
       .filter(([name]) => name)
-      .map(([name, ...values]) => [name!, values]),
+      .map(([name, ...values]) => [name, values]),
   );
 }
 
@@ -84,7 +84,7 @@ describe('security headers and the Content-Security-Policy', () => {
       assert.doesNotMatch(text, /\sstyle\s*=/i, 'style attribute');
       assert.doesNotMatch(text, /\son[a-z]+\s*=/i, 'event handler attribute');
       assert.doesNotMatch(text, /javascript:/i);
-      for (const [, src] of text.matchAll(/<script[^>]*\bsrc="([^"]+)"/g)) assert.match(src!, /^\/static\//, `script from ${src}`);
+      for (const [, src] of text.matchAll(/<script[^>]*\bsrc="([^"]+)"/g)) assert.match(src, /^\/static\//, `script from ${src}`);
     });
   }
 
@@ -132,12 +132,18 @@ describe('the per-client rate limit', () => {
     return new Promise((resolve, reject) => {
       const payload = Buffer.from(body === undefined ? '' : JSON.stringify(body));
       const method = body === undefined ? 'GET' : 'POST';
-      const req = http.request(`${base}${path}`, { method, localAddress, headers: { 'content-type': 'application/json', 'content-length': payload.length } }, (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        const json = /json/.test(String(res.headers['content-type']));
-        res.on('end', () => resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'], body: json ? JSON.parse(text) : text }));
-      });
+      const req = http.request(
+        `${base}${path}`,
+        { method, localAddress, headers: { 'content-type': 'application/json', 'content-length': payload.length } },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          const json = /json/.test(String(res.headers['content-type']));
+          res.on('end', () =>
+            resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'], body: json ? JSON.parse(text) : text }),
+          );
+        },
+      );
       req.on('error', reject);
       req.end(payload);
     });
@@ -210,7 +216,10 @@ describe('guessing another student’s names', function () {
     await channel.deleteQueue(victimQueue);
     await channel.deleteExchange(victimExchange);
     await channel.close();
-    await deleteChatQueues(connection, names.map((n) => `chat.${n}`));
+    await deleteChatQueues(
+      connection,
+      names.map((n) => `chat.${n}`),
+    );
   });
 
   /** The victim's queue still holds exactly its one message. */
@@ -245,7 +254,13 @@ describe('guessing another student’s names', function () {
     // A binding straight to the victim's queue, without declaring it: the broker does not know it here.
     const bind = await request(app)
       .post('/api/run')
-      .send({ definitions: { exchanges: [{ name: 'mine', type: 'fanout' }], bindings: [{ source: 'mine', destination: victimQueue, routing_key: '' }] }, messages: [] })
+      .send({
+        definitions: {
+          exchanges: [{ name: 'mine', type: 'fanout' }],
+          bindings: [{ source: 'mine', destination: victimQueue, routing_key: '' }],
+        },
+        messages: [],
+      })
       .expect(200);
     assert.equal(bind.body.setup_error.code, 404);
     assert.ok(bind.body.setup_error.message.includes(`no queue '${victimQueue}'`), bind.body.setup_error.message);
@@ -258,7 +273,7 @@ describe('guessing another student’s names', function () {
     names.push(eve, mehdi);
     const m = await request(app).post('/api/chat/session').send({ name: mehdi }).expect(200);
     for (const [inbox, message] of [
-      [victimQueue, /belong to the broker and to the playground’s private runs/],
+      [victimQueue, /belong to the broker and to the playground \(its private runs/],
       ['amq.gen-JzTY20BRgKO-HjmUJj0wLg', /belong to the broker/],
       [`chat.${mehdi}`, /participants’ own inboxes/],
     ] as const) {
@@ -279,7 +294,11 @@ describe('guessing another student’s names', function () {
     const [payload, mac] = e.body.token.split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
     const forged = `${Buffer.from(JSON.stringify({ ...claims, name: mehdi, inbox: `chat.${mehdi}` })).toString('base64url')}.${mac}`;
-    await request(app).post('/api/chat/messages').set('authorization', `Bearer ${forged}`).send({ id: randomUUID(), to: { kind: 'room' }, text: 'as Mehdi' }).expect(401);
+    await request(app)
+      .post('/api/chat/messages')
+      .set('authorization', `Bearer ${forged}`)
+      .send({ id: randomUUID(), to: { kind: 'room' }, text: 'as Mehdi' })
+      .expect(401);
     await request(app).post('/api/chat/session').send({ name: mehdi, token: forged }).expect(409);
     // Nor does it open Mehdi's inbox on the live channel.
     const server = app.listen(0, '127.0.0.1');

@@ -9,7 +9,7 @@ import { eventsOf, vhostWith } from './topology.js';
 
 function ok<T extends object>(result: T | { error: AmqpError }): T {
   if ('error' in result) assert.fail(result.error.message);
-  return result as T;
+  return result;
 }
 
 const tasks = (args = {}) =>
@@ -30,7 +30,13 @@ describe('consumers', () => {
     const a = ok(vhost.consume('tasks', { noAck: true })).consumerTag;
     const b = ok(vhost.consume('tasks', { noAck: true })).consumerTag;
     send(vhost, 5);
-    assert.deepEqual([received(vhost, a), received(vhost, b)], [[0, 2, 4], [1, 3]]);
+    assert.deepEqual(
+      [received(vhost, a), received(vhost, b)],
+      [
+        [0, 2, 4],
+        [1, 3],
+      ],
+    );
     assert.deepEqual(vhost.peek('tasks'), []);
   });
 
@@ -41,19 +47,24 @@ describe('consumers', () => {
     send(vhost, 4);
     assert.deepEqual([received(vhost, slow), received(vhost, fast), vhost.peek('tasks')], [[0], [1], [2, 3]]);
     // The fast one acks twice and gets both remaining tasks; the slow one still holds task 0.
-    ok(vhost.ack(vhost.consumer(fast)!.unacked[0]!.delivery_tag));
-    ok(vhost.ack(vhost.consumer(fast)!.unacked[0]!.delivery_tag));
+    ok(vhost.ack(vhost.consumer(fast)!.unacked[0].delivery_tag));
+    ok(vhost.ack(vhost.consumer(fast)!.unacked[0].delivery_tag));
     assert.deepEqual([received(vhost, slow), received(vhost, fast)], [[0], [1, 2, 3]]);
-    assert.deepEqual(vhost.consumer(slow)!.unacked.map((d) => d.message), [0]);
+    assert.deepEqual(
+      vhost.consumer(slow)!.unacked.map((d) => d.message),
+      [0],
+    );
   });
 
   it('take a message at once when waiting: it is never enqueued, so no limit or TTL drops it', () => {
     const vhost = tasks({ 'x-max-length': 0, 'x-message-ttl': 0 });
     const tag = ok(vhost.consume('tasks', { prefetch: 1 })).consumerTag;
     const [first, second] = send(vhost, 2);
-    assert.deepEqual(first!.queue_events, [{ kind: 'delivered', queue: 'tasks', message: 0, consumer: tag, delivery_tag: 1, redelivered: false }]);
+    assert.deepEqual(first.queue_events, [
+      { kind: 'delivered', queue: 'tasks', message: 0, consumer: tag, delivery_tag: 1, redelivered: false },
+    ]);
     // The consumer is full now: the second one is discarded (TTL 0, no DLX: never even enqueued).
-    assert.deepEqual(second!.queue_events, [{ kind: 'dropped', queue: 'tasks', message: 1, reason: 'expired' }]);
+    assert.deepEqual(second.queue_events, [{ kind: 'dropped', queue: 'tasks', message: 1, reason: 'expired' }]);
   });
 
   it('get a requeued message again, flagged redelivered, in its original place', () => {
@@ -74,7 +85,10 @@ describe('consumers', () => {
     send(vhost, 1);
     const delivery = ok(vhost.get('tasks')).delivery!;
     const effects = ok<Effects>(vhost.nack(delivery.delivery_tag, { requeue: false }));
-    assert.deepEqual(effects.dead_letters.map((d) => [d.from_queue, d.reason, d.queues]), [['tasks', 'rejected', ['dead']]]);
+    assert.deepEqual(
+      effects.dead_letters.map((d) => [d.from_queue, d.reason, d.queues]),
+      [['tasks', 'rejected', ['dead']]],
+    );
     assert.deepEqual(vhost.drain('dead'), [0]);
   });
 
@@ -88,7 +102,13 @@ describe('consumers', () => {
     const effects = vhost.closeConsumer(worker);
     assert.deepEqual(eventsOf(effects.events, 'delivered'), ['tasks:0', 'tasks:1']);
     const redelivered = vhost.consumer(other)!.delivered.slice(1);
-    assert.deepEqual(redelivered.map((d) => [d.message, d.redelivered]), [[0, true], [1, true]]);
+    assert.deepEqual(
+      redelivered.map((d) => [d.message, d.redelivered]),
+      [
+        [0, true],
+        [1, true],
+      ],
+    );
   });
 
   it('keep their unacked messages after basic.cancel, and can still ack them', () => {
@@ -96,7 +116,7 @@ describe('consumers', () => {
     const tag = ok(vhost.consume('tasks', { prefetch: 1 })).consumerTag;
     send(vhost, 2);
     vhost.cancel(tag);
-    const held = vhost.consumer(tag)!.unacked[0]!;
+    const held = vhost.consumer(tag)!.unacked[0];
     assert.deepEqual(vhost.peek('tasks'), [1], 'no more deliveries after cancel');
     ok(vhost.ack(held.delivery_tag));
     assert.deepEqual(vhost.consumer(tag)!.unacked, []);
@@ -108,7 +128,7 @@ describe('consumers', () => {
     const tag = ok(vhost.consume('tasks', { prefetch: 1 })).consumerTag;
     send(vhost, 2);
     assert.deepEqual([received(vhost, tag), vhost.peek('tasks')], [[0], [1]]);
-    ok(vhost.nack(vhost.consumer(tag)!.unacked[0]!.delivery_tag));
+    ok(vhost.nack(vhost.consumer(tag)!.unacked[0].delivery_tag));
     assert.deepEqual(vhost.drain('dead'), [0]);
   });
 

@@ -9,8 +9,17 @@ describe('dead-lettering', () => {
   describe('routing keys of the dead-lettered copy', () => {
     const withDlx = (queueArgs: FieldTable) =>
       vhostWith({
-        exchanges: [{ name: 'x', type: 'direct' }, { name: 'dlx', type: 'direct' }],
-        queues: [{ name: 'q', arguments: { 'x-max-length': 0, 'x-dead-letter-exchange': 'dlx', ...queueArgs } }, { name: 'rk' }, { name: 'cc' }, { name: 'bcc' }, { name: 'dl' }],
+        exchanges: [
+          { name: 'x', type: 'direct' },
+          { name: 'dlx', type: 'direct' },
+        ],
+        queues: [
+          { name: 'q', arguments: { 'x-max-length': 0, 'x-dead-letter-exchange': 'dlx', ...queueArgs } },
+          { name: 'rk' },
+          { name: 'cc' },
+          { name: 'bcc' },
+          { name: 'dl' },
+        ],
         bindings: [
           { source: 'x', destination: 'q', routing_key: 'k' },
           { source: 'dlx', destination: 'rk', routing_key: 'k' },
@@ -25,23 +34,35 @@ describe('dead-lettering', () => {
       const vhost = withDlx({});
       const trace = vhost.publish(publish);
       assert.deepEqual(trace.dead_letters[0]?.routing_keys, ['k', 'c', 'b']);
-      assert.deepEqual(['rk', 'cc', 'bcc', 'dl'].map((q) => vhost.drain(q)), [[0], [0], [0], []]);
+      assert.deepEqual(
+        ['rk', 'cc', 'bcc', 'dl'].map((q) => vhost.drain(q)),
+        [[0], [0], [0], []],
+      );
     });
 
     it('uses only x-dead-letter-routing-key when set, and removes the CC header', () => {
       const vhost = withDlx({ 'x-dead-letter-routing-key': 'dead' });
       const trace = vhost.publish(publish);
       assert.deepEqual(trace.dead_letters[0]?.routing_keys, ['dead']);
-      assert.deepEqual(['rk', 'cc', 'bcc', 'dl'].map((q) => vhost.drain(q)), [[], [], [], [0]]);
+      assert.deepEqual(
+        ['rk', 'cc', 'bcc', 'dl'].map((q) => vhost.drain(q)),
+        [[], [], [], [0]],
+      );
     });
   });
 
   describe('the copy itself', () => {
     it('records x-death (count, reason, queue, exchange, routing keys), x-first-death-*, and loses its expiration', () => {
       const vhost = vhostWith({
-        exchanges: [{ name: 'x', type: 'direct' }, { name: 'dlx', type: 'fanout' }],
+        exchanges: [
+          { name: 'x', type: 'direct' },
+          { name: 'dlx', type: 'fanout' },
+        ],
         queues: [{ name: 'q', arguments: { 'x-message-ttl': 0, 'x-dead-letter-exchange': 'dlx' } }, { name: 'dead' }],
-        bindings: [{ source: 'x', destination: 'q', routing_key: 'k' }, { source: 'dlx', destination: 'dead' }],
+        bindings: [
+          { source: 'x', destination: 'q', routing_key: 'k' },
+          { source: 'dlx', destination: 'dead' },
+        ],
       });
       vhost.publish({ exchange: 'x', routing_key: 'k', properties: { expiration: '5000', headers: { CC: ['c'], BCC: ['b'] } } });
       const got = vhost.get('dead');
@@ -54,17 +75,20 @@ describe('dead-lettering', () => {
       assert.equal(headers['x-first-death-queue'], 'q');
       assert.equal(headers['x-first-death-exchange'], 'x');
       const [death] = headers['x-death'] as FieldTable[];
-      assert.equal(death!.count, 1);
-      assert.equal(death!.reason, 'expired');
-      assert.equal(death!.queue, 'q');
-      assert.equal(death!.exchange, 'x');
-      assert.deepEqual(death!['routing-keys'], ['k', 'c'], 'first key then CC keys; BCC excluded');
-      assert.equal(death!['original-expiration'], '5000');
+      assert.equal(death.count, 1);
+      assert.equal(death.reason, 'expired');
+      assert.equal(death.queue, 'q');
+      assert.equal(death.exchange, 'x');
+      assert.deepEqual(death['routing-keys'], ['k', 'c'], 'first key then CC keys; BCC excluded');
+      assert.equal(death['original-expiration'], '5000');
     });
 
     it('can be routed on its x-death headers by a headers DLX', () => {
       const vhost = vhostWith({
-        exchanges: [{ name: 'x', type: 'direct' }, { name: 'dlx', type: 'headers' }],
+        exchanges: [
+          { name: 'x', type: 'direct' },
+          { name: 'dlx', type: 'headers' },
+        ],
         queues: [{ name: 'q', arguments: { 'x-max-length': 0, 'x-dead-letter-exchange': 'dlx' } }, { name: 'maxlen' }, { name: 'expired' }],
         bindings: [
           { source: 'x', destination: 'q', routing_key: 'k' },
@@ -85,12 +109,15 @@ describe('dead-lettering', () => {
         bindings: [{ source: 'x', destination: 'q', routing_key: 'k' }],
       });
       const traces = publishMany(vhost, 'x', 'k', 2);
-      assert.deepEqual(traces[1]!.queue_events.find((e) => e.kind === 'dead-letter-dropped'), {
-        kind: 'dead-letter-dropped',
-        queue: 'q',
-        message: 0,
-        why: 'missing-exchange',
-      });
+      assert.deepEqual(
+        traces[1].queue_events.find((e) => e.kind === 'dead-letter-dropped'),
+        {
+          kind: 'dead-letter-dropped',
+          queue: 'q',
+          message: 0,
+          why: 'missing-exchange',
+        },
+      );
       // Declared afterwards, it is used from then on.
       assert.equal(vhost.declareExchange({ name: 'later', type: 'fanout' }), null);
       assert.equal(vhost.bind({ source: 'later', destination: 'dead' }), null);
@@ -100,19 +127,35 @@ describe('dead-lettering', () => {
 
     it('may be internal, and uses its alternate exchange', () => {
       const vhost = vhostWith({
-        exchanges: [{ name: 'x', type: 'direct' }, { name: 'ae', type: 'fanout' }, { name: 'dlx', type: 'direct', internal: true, arguments: { 'alternate-exchange': 'ae' } }],
+        exchanges: [
+          { name: 'x', type: 'direct' },
+          { name: 'ae', type: 'fanout' },
+          { name: 'dlx', type: 'direct', internal: true, arguments: { 'alternate-exchange': 'ae' } },
+        ],
         queues: [{ name: 'q', arguments: { 'x-max-length': 0, 'x-dead-letter-exchange': 'dlx' } }, { name: 'dead' }],
-        bindings: [{ source: 'x', destination: 'q', routing_key: 'k' }, { source: 'ae', destination: 'dead' }],
+        bindings: [
+          { source: 'x', destination: 'q', routing_key: 'k' },
+          { source: 'ae', destination: 'dead' },
+        ],
       });
       const trace = vhost.publish({ exchange: 'x', routing_key: 'k' });
-      assert.deepEqual(trace.dead_letters[0]?.hops.map((h) => [h.exchange, h.via]), [['dlx', 'dead-letter'], ['ae', 'alternate-exchange']]);
+      assert.deepEqual(
+        trace.dead_letters[0]?.hops.map((h) => [h.exchange, h.via]),
+        [
+          ['dlx', 'dead-letter'],
+          ['ae', 'alternate-exchange'],
+        ],
+      );
       assert.deepEqual(vhost.drain('dead'), [0]);
     });
 
     it('may be the default exchange, with the routing key naming the queue', () => {
       const vhost = vhostWith({
         exchanges: [{ name: 'x', type: 'direct' }],
-        queues: [{ name: 'q', arguments: { 'x-max-length': 1, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'dead' } }, { name: 'dead' }],
+        queues: [
+          { name: 'q', arguments: { 'x-max-length': 1, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'dead' } },
+          { name: 'dead' },
+        ],
         bindings: [{ source: 'x', destination: 'q', routing_key: 'k' }],
       });
       publishMany(vhost, 'x', 'k', 3);
@@ -123,29 +166,46 @@ describe('dead-lettering', () => {
   describe('the cycle rule', () => {
     it('drops a message dead-lettered back into its own queue by maxlen', () => {
       const vhost = vhostWith({
-        exchanges: [{ name: 'x', type: 'direct' }, { name: 'dlx', type: 'fanout' }],
+        exchanges: [
+          { name: 'x', type: 'direct' },
+          { name: 'dlx', type: 'fanout' },
+        ],
         queues: [{ name: 'q', arguments: { 'x-max-length': 1, 'x-dead-letter-exchange': 'dlx' } }],
-        bindings: [{ source: 'x', destination: 'q', routing_key: 'k' }, { source: 'dlx', destination: 'q' }],
+        bindings: [
+          { source: 'x', destination: 'q', routing_key: 'k' },
+          { source: 'dlx', destination: 'q' },
+        ],
       });
       const traces = publishMany(vhost, 'x', 'k', 2);
-      assert.deepEqual(traces[1]!.queue_events.find((e) => e.kind === 'dead-letter-dropped'), {
-        kind: 'dead-letter-dropped',
-        queue: 'q',
-        message: 0,
-        why: 'cycle',
-        target_queue: 'q',
-      });
+      assert.deepEqual(
+        traces[1].queue_events.find((e) => e.kind === 'dead-letter-dropped'),
+        {
+          kind: 'dead-letter-dropped',
+          queue: 'q',
+          message: 0,
+          why: 'cycle',
+          target_queue: 'q',
+        },
+      );
       assert.deepEqual(vhost.drain('q'), [1]);
     });
 
     it('stops a cycle between two queues at the queue the message already died in', () => {
       const vhost = vhostWith({
-        exchanges: [{ name: 'x', type: 'direct' }, { name: 'd1', type: 'fanout' }, { name: 'd2', type: 'fanout' }],
+        exchanges: [
+          { name: 'x', type: 'direct' },
+          { name: 'd1', type: 'fanout' },
+          { name: 'd2', type: 'fanout' },
+        ],
         queues: [
           { name: 'q1', arguments: { 'x-max-length': 1, 'x-dead-letter-exchange': 'd1' } },
           { name: 'q2', arguments: { 'x-max-length': 1, 'x-dead-letter-exchange': 'd2' } },
         ],
-        bindings: [{ source: 'x', destination: 'q1', routing_key: 'k' }, { source: 'd1', destination: 'q2' }, { source: 'd2', destination: 'q1' }],
+        bindings: [
+          { source: 'x', destination: 'q1', routing_key: 'k' },
+          { source: 'd1', destination: 'q2' },
+          { source: 'd2', destination: 'q1' },
+        ],
       });
       publishMany(vhost, 'x', 'k', 4);
       assert.deepEqual([vhost.drain('q1'), vhost.drain('q2')], [[3], [2]]);
@@ -167,7 +227,7 @@ describe('dead-lettering', () => {
       }
       const got = vhost.get('q');
       assert.ok(!('error' in got) && got.delivery);
-      assert.equal((got.delivery.properties.headers!['x-death'] as FieldTable[])[0]!.count, 3);
+      assert.equal((got.delivery.properties.headers!['x-death'] as FieldTable[])[0].count, 3);
     });
   });
 
@@ -175,9 +235,16 @@ describe('dead-lettering', () => {
     it('delivers a publish to all its queues before routing the dead-letters it caused', () => {
       // Recorded on RabbitMQ 3.10.8 ("dead queue also bound directly (interleaving)").
       const vhost = vhostWith({
-        exchanges: [{ name: 'x', type: 'fanout' }, { name: 'dlx', type: 'fanout' }],
+        exchanges: [
+          { name: 'x', type: 'fanout' },
+          { name: 'dlx', type: 'fanout' },
+        ],
         queues: [{ name: 'q', arguments: { 'x-max-length': 1, 'x-dead-letter-exchange': 'dlx' } }, { name: 'dead' }],
-        bindings: [{ source: 'x', destination: 'q' }, { source: 'x', destination: 'dead' }, { source: 'dlx', destination: 'dead' }],
+        bindings: [
+          { source: 'x', destination: 'q' },
+          { source: 'x', destination: 'dead' },
+          { source: 'dlx', destination: 'dead' },
+        ],
       });
       publishMany(vhost, 'x', 'k', 4);
       assert.deepEqual(vhost.drain('dead'), [0, 1, 0, 2, 1, 3, 2]);
@@ -185,17 +252,28 @@ describe('dead-lettering', () => {
 
     it('follows a chain of capped queues q1 → q2 → q3', () => {
       const vhost = vhostWith({
-        exchanges: [{ name: 'x', type: 'direct' }, { name: 'd1', type: 'fanout' }, { name: 'd2', type: 'fanout' }],
+        exchanges: [
+          { name: 'x', type: 'direct' },
+          { name: 'd1', type: 'fanout' },
+          { name: 'd2', type: 'fanout' },
+        ],
         queues: [
           { name: 'q1', arguments: { 'x-max-length': 1, 'x-dead-letter-exchange': 'd1' } },
           { name: 'q2', arguments: { 'x-max-length': 1, 'x-dead-letter-exchange': 'd2' } },
           { name: 'q3' },
         ],
-        bindings: [{ source: 'x', destination: 'q1', routing_key: 'k' }, { source: 'd1', destination: 'q2' }, { source: 'd2', destination: 'q3' }],
+        bindings: [
+          { source: 'x', destination: 'q1', routing_key: 'k' },
+          { source: 'd1', destination: 'q2' },
+          { source: 'd2', destination: 'q3' },
+        ],
       });
       const traces = publishMany(vhost, 'x', 'k', 5);
       assert.deepEqual([vhost.drain('q1'), vhost.drain('q2'), vhost.drain('q3')], [[4], [3], [0, 1, 2]]);
-      assert.deepEqual(traces[2]!.dead_letters.map((d) => `${d.from_queue}:${d.message}→${d.queues.join(',')}`), ['q1:1→q2', 'q2:0→q3']);
+      assert.deepEqual(
+        traces[2].dead_letters.map((d) => `${d.from_queue}:${d.message}→${d.queues.join(',')}`),
+        ['q1:1→q2', 'q2:0→q3'],
+      );
     });
   });
 });

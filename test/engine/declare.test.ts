@@ -42,10 +42,25 @@ describe('declarations', () => {
     const refusals: [string, ExchangeDef, number, string][] = [
       ['an unknown type', { name: 'x', type: 'weird' }, 503, "COMMAND_INVALID - unknown exchange type 'weird'"],
       ['a type in the wrong case', { name: 'x', type: 'Direct' }, 503, "COMMAND_INVALID - unknown exchange type 'Direct'"],
-      ['a plugin type that is not enabled', { name: 'x', type: 'x-consistent-hash' }, 503, "COMMAND_INVALID - unknown exchange type 'x-consistent-hash'"],
+      [
+        'a plugin type that is not enabled',
+        { name: 'x', type: 'x-consistent-hash' },
+        503,
+        "COMMAND_INVALID - unknown exchange type 'x-consistent-hash'",
+      ],
       ['the default exchange', { name: '', type: 'direct' }, 403, 'ACCESS_REFUSED - operation not permitted on the default exchange'],
-      ['a new amq. name', { name: 'amq.foo', type: 'direct' }, 403, "ACCESS_REFUSED - exchange name 'amq.foo' contains reserved prefix 'amq.*'"],
-      ['amq.default (an ordinary missing name over AMQP)', { name: 'amq.default', type: 'direct' }, 403, "ACCESS_REFUSED - exchange name 'amq.default' contains reserved prefix 'amq.*'"],
+      [
+        'a new amq. name',
+        { name: 'amq.foo', type: 'direct' },
+        403,
+        "ACCESS_REFUSED - exchange name 'amq.foo' contains reserved prefix 'amq.*'",
+      ],
+      [
+        'amq.default (an ordinary missing name over AMQP)',
+        { name: 'amq.default', type: 'direct' },
+        403,
+        "ACCESS_REFUSED - exchange name 'amq.default' contains reserved prefix 'amq.*'",
+      ],
       [
         'an alternate-exchange that is not a string',
         { name: 'x', type: 'direct', arguments: { 'alternate-exchange': 5 } },
@@ -80,10 +95,26 @@ describe('declarations', () => {
       };
       const cases: [string, ExchangeDef, string | null][] = [
         ['identically', { name: 'x', type: 'direct' }, null],
-        ['with another type', { name: 'x', type: 'topic' }, "inequivalent arg 'type' for exchange 'x' in vhost '/': received 'topic' but current is 'direct'"],
-        ['with another durable', { name: 'x', type: 'direct', durable: true }, "inequivalent arg 'durable' for exchange 'x' in vhost '/': received 'true' but current is 'false'"],
-        ['with another auto_delete', { name: 'x', type: 'direct', auto_delete: true }, "inequivalent arg 'auto_delete' for exchange 'x' in vhost '/': received 'true' but current is 'false'"],
-        ['with another internal', { name: 'x', type: 'direct', internal: true }, "inequivalent arg 'internal' for exchange 'x' in vhost '/': received 'true' but current is 'false'"],
+        [
+          'with another type',
+          { name: 'x', type: 'topic' },
+          "inequivalent arg 'type' for exchange 'x' in vhost '/': received 'topic' but current is 'direct'",
+        ],
+        [
+          'with another durable',
+          { name: 'x', type: 'direct', durable: true },
+          "inequivalent arg 'durable' for exchange 'x' in vhost '/': received 'true' but current is 'false'",
+        ],
+        [
+          'with another auto_delete',
+          { name: 'x', type: 'direct', auto_delete: true },
+          "inequivalent arg 'auto_delete' for exchange 'x' in vhost '/': received 'true' but current is 'false'",
+        ],
+        [
+          'with another internal',
+          { name: 'x', type: 'direct', internal: true },
+          "inequivalent arg 'internal' for exchange 'x' in vhost '/': received 'true' but current is 'false'",
+        ],
         [
           'with another alternate-exchange',
           { name: 'xae', type: 'direct', arguments: { 'alternate-exchange': 'ae2' } },
@@ -116,7 +147,10 @@ describe('declarations', () => {
 
     it('answers a passive declare with 404 for a missing exchange, ignoring the type', () => {
       const vhost = new VirtualHost();
-      assert.equal(messageOf(vhost.declareExchange({ name: 'nope', type: 'direct' }, { passive: true })), "NOT_FOUND - no exchange 'nope' in vhost '/'");
+      assert.equal(
+        messageOf(vhost.declareExchange({ name: 'nope', type: 'direct' }, { passive: true })),
+        "NOT_FOUND - no exchange 'nope' in vhost '/'",
+      );
       assert.equal(vhost.declareExchange({ name: 'amq.topic', type: 'direct' }, { passive: true }), null);
     });
   });
@@ -124,20 +158,60 @@ describe('declarations', () => {
   describe('queue.declare', () => {
     const refusals: [string, FieldTable | undefined, string][] = [
       ['x-max-length -1', { 'x-max-length': -1 }, "invalid arg 'x-max-length' for queue 'q' in vhost '/': {value_negative,-1}"],
-      ['x-max-length as a string', { 'x-max-length': 'abc' }, `invalid arg 'x-max-length' for queue 'q' in vhost '/': "expected integer, got longstr"`],
-      ['x-max-length as a bool', { 'x-max-length': true }, `invalid arg 'x-max-length' for queue 'q' in vhost '/': "expected integer, got bool"`],
-      ['x-max-length-bytes as a fraction', { 'x-max-length-bytes': 1.5 }, `invalid arg 'x-max-length-bytes' for queue 'q' in vhost '/': "expected integer, got double"`],
+      [
+        'x-max-length as a string',
+        { 'x-max-length': 'abc' },
+        `invalid arg 'x-max-length' for queue 'q' in vhost '/': "expected integer, got longstr"`,
+      ],
+      [
+        'x-max-length as a bool',
+        { 'x-max-length': true },
+        `invalid arg 'x-max-length' for queue 'q' in vhost '/': "expected integer, got bool"`,
+      ],
+      [
+        'x-max-length-bytes as a fraction',
+        { 'x-max-length-bytes': 1.5 },
+        `invalid arg 'x-max-length-bytes' for queue 'q' in vhost '/': "expected integer, got double"`,
+      ],
       ['x-overflow "bogus"', { 'x-overflow': 'bogus' }, "invalid arg 'x-overflow' for queue 'q' in vhost '/': invalid_overflow"],
       ['x-overflow as a number', { 'x-overflow': 1 }, "invalid arg 'x-overflow' for queue 'q' in vhost '/': {unacceptable_type,byte}"],
-      ['x-dead-letter-routing-key without a DLX', { 'x-dead-letter-routing-key': 'k' }, "invalid arg 'x-dead-letter-routing-key' for queue 'q' in vhost '/': routing_key_but_no_dlx_defined"],
-      ['x-dead-letter-exchange as a number', { 'x-dead-letter-exchange': 5 }, "invalid type 'byte' for arg 'x-dead-letter-exchange' in queue 'q' in vhost '/'"],
-      ['x-max-priority 300', { 'x-max-priority': 300 }, "invalid arg 'x-max-priority' for queue 'q' in vhost '/': {max_value_exceeded,300}"],
+      [
+        'x-dead-letter-routing-key without a DLX',
+        { 'x-dead-letter-routing-key': 'k' },
+        "invalid arg 'x-dead-letter-routing-key' for queue 'q' in vhost '/': routing_key_but_no_dlx_defined",
+      ],
+      [
+        'x-dead-letter-exchange as a number',
+        { 'x-dead-letter-exchange': 5 },
+        "invalid type 'byte' for arg 'x-dead-letter-exchange' in queue 'q' in vhost '/'",
+      ],
+      [
+        'x-max-priority 300',
+        { 'x-max-priority': 300 },
+        "invalid arg 'x-max-priority' for queue 'q' in vhost '/': {max_value_exceeded,300}",
+      ],
       ['x-message-ttl -1', { 'x-message-ttl': -1 }, "invalid arg 'x-message-ttl' for queue 'q' in vhost '/': {value_negative,-1}"],
-      ['x-message-ttl over ten years', { 'x-message-ttl': 315360000001 }, "invalid arg 'x-message-ttl' for queue 'q' in vhost '/': {value_too_large,315360000001}"],
+      [
+        'x-message-ttl over ten years',
+        { 'x-message-ttl': 315360000001 },
+        "invalid arg 'x-message-ttl' for queue 'q' in vhost '/': {value_too_large,315360000001}",
+      ],
       ['x-expires 0', { 'x-expires': 0 }, "invalid arg 'x-expires' for queue 'q' in vhost '/': {value_zero,0}"],
-      ['x-queue-mode "bogus"', { 'x-queue-mode': 'bogus' }, `invalid arg 'x-queue-mode' for queue 'q' in vhost '/': "unsupported queue mode 'bogus'"`],
-      ['x-queue-type "bogus"', { 'x-queue-type': 'bogus' }, `invalid arg 'x-queue-type' for queue 'q' in vhost '/': "unsupported queue type 'bogus'"`],
-      ['x-single-active-consumer as a string', { 'x-single-active-consumer': 'yes' }, "invalid arg 'x-single-active-consumer' for queue 'q' in vhost '/': {unacceptable_type,longstr}"],
+      [
+        'x-queue-mode "bogus"',
+        { 'x-queue-mode': 'bogus' },
+        `invalid arg 'x-queue-mode' for queue 'q' in vhost '/': "unsupported queue mode 'bogus'"`,
+      ],
+      [
+        'x-queue-type "bogus"',
+        { 'x-queue-type': 'bogus' },
+        `invalid arg 'x-queue-type' for queue 'q' in vhost '/': "unsupported queue type 'bogus'"`,
+      ],
+      [
+        'x-single-active-consumer as a string',
+        { 'x-single-active-consumer': 'yes' },
+        "invalid arg 'x-single-active-consumer' for queue 'q' in vhost '/': {unacceptable_type,longstr}",
+      ],
       ['a non-durable quorum queue', { 'x-queue-type': 'quorum' }, "invalid property 'non-durable' for queue 'q' in vhost '/'"],
     ];
     for (const [what, args, message] of refusals) {
@@ -147,8 +221,14 @@ describe('declarations', () => {
     }
 
     it('refuses amq. names with 403, also amq.gen- ones', () => {
-      assert.equal(queueError(new VirtualHost(), { name: 'amq.q' }), "ACCESS_REFUSED - queue name 'amq.q' contains reserved prefix 'amq.*'");
-      assert.equal(queueError(new VirtualHost(), { name: 'amq.gen-abc' }), "ACCESS_REFUSED - queue name 'amq.gen-abc' contains reserved prefix 'amq.*'");
+      assert.equal(
+        queueError(new VirtualHost(), { name: 'amq.q' }),
+        "ACCESS_REFUSED - queue name 'amq.q' contains reserved prefix 'amq.*'",
+      );
+      assert.equal(
+        queueError(new VirtualHost(), { name: 'amq.gen-abc' }),
+        "ACCESS_REFUSED - queue name 'amq.gen-abc' contains reserved prefix 'amq.*'",
+      );
     });
 
     it('names a queue declared as "" itself (amq.gen-…)', () => {
@@ -175,15 +255,31 @@ describe('declarations', () => {
         ['identically', { name: 'q', arguments: { 'x-max-length': 1 } }, null],
         ['with another custom argument (ignored)', { name: 'q', arguments: { 'x-max-length': 1, foo: 1 } }, null],
         ['with x-queue-type classic (the default)', { name: 'q', arguments: { 'x-max-length': 1, 'x-queue-type': 'classic' } }, null],
-        ['with another x-max-length', { name: 'q', arguments: { 'x-max-length': 2 } }, "inequivalent arg 'x-max-length' for queue 'q' in vhost '/': received '2' but current is '1'"],
+        [
+          'with another x-max-length',
+          { name: 'q', arguments: { 'x-max-length': 2 } },
+          "inequivalent arg 'x-max-length' for queue 'q' in vhost '/': received '2' but current is '1'",
+        ],
         [
           'without its x-max-length',
           { name: 'q', arguments: {} },
           "inequivalent arg 'x-max-length' for queue 'q' in vhost '/': received none but current is the value '1' of type 'byte'",
         ],
-        ['with x-max-length as a string', { name: 'q', arguments: { 'x-max-length': '1' } }, "inequivalent arg 'x-max-length' for queue 'q' in vhost '/': received '1' but current is '1'"],
-        ['durable', { name: 'q', durable: true, arguments: { 'x-max-length': 1 } }, "inequivalent arg 'durable' for queue 'q' in vhost '/': received 'true' but current is 'false'"],
-        ['auto-delete', { name: 'q', auto_delete: true, arguments: { 'x-max-length': 1 } }, "inequivalent arg 'auto_delete' for queue 'q' in vhost '/': received 'true' but current is 'false'"],
+        [
+          'with x-max-length as a string',
+          { name: 'q', arguments: { 'x-max-length': '1' } },
+          "inequivalent arg 'x-max-length' for queue 'q' in vhost '/': received '1' but current is '1'",
+        ],
+        [
+          'durable',
+          { name: 'q', durable: true, arguments: { 'x-max-length': 1 } },
+          "inequivalent arg 'durable' for queue 'q' in vhost '/': received 'true' but current is 'false'",
+        ],
+        [
+          'auto-delete',
+          { name: 'q', auto_delete: true, arguments: { 'x-max-length': 1 } },
+          "inequivalent arg 'auto_delete' for queue 'q' in vhost '/': received 'true' but current is 'false'",
+        ],
       ];
       for (const [how, def, message] of cases) {
         it(`${message ? 'refuses' : 'accepts'} redeclaring ${how}`, () => {
@@ -209,7 +305,10 @@ describe('declarations', () => {
       assert.equal(messageOf(topology().bind({ source: 'nox', destination: 'noq' })), "NOT_FOUND - no exchange 'nox' in vhost '/'");
     });
     it('answers 404 naming a missing destination exchange', () => {
-      assert.equal(messageOf(topology().bind({ source: 'x', destination: 'nox', destination_type: 'exchange' })), "NOT_FOUND - no exchange 'nox' in vhost '/'");
+      assert.equal(
+        messageOf(topology().bind({ source: 'x', destination: 'nox', destination_type: 'exchange' })),
+        "NOT_FOUND - no exchange 'nox' in vhost '/'",
+      );
     });
     it('refuses the default exchange as source or destination with 403', () => {
       const refused = 'ACCESS_REFUSED - operation not permitted on the default exchange';
@@ -236,8 +335,14 @@ describe('declarations', () => {
     it('binds to the most recently declared queue when the queue name is "" (and the key too)', () => {
       const vhost = topology();
       assert.equal(vhost.bind({ source: 'x', destination: '' }), null);
-      assert.deepEqual(vhost.exchange('x')!.bindings.map((b) => [b.destination, b.bindingKey]), [['q', 'q']]);
-      assert.equal(messageOf(new VirtualHost().bind({ source: 'amq.direct', destination: '' })), 'NOT_FOUND - no previously declared queue');
+      assert.deepEqual(
+        vhost.exchange('x')!.bindings.map((b) => [b.destination, b.bindingKey]),
+        [['q', 'q']],
+      );
+      assert.equal(
+        messageOf(new VirtualHost().bind({ source: 'amq.direct', destination: '' })),
+        'NOT_FOUND - no previously declared queue',
+      );
     });
   });
 
@@ -245,7 +350,10 @@ describe('declarations', () => {
     it('refuses to delete "" and amq.* exchanges, and accepts deleting a missing one', () => {
       const vhost = new VirtualHost();
       assert.equal(vhost.deleteExchange('')?.code, 403);
-      assert.equal(messageOf(vhost.deleteExchange('amq.direct')), "ACCESS_REFUSED - deletion of system exchange 'amq.direct' in vhost '/' not allowed");
+      assert.equal(
+        messageOf(vhost.deleteExchange('amq.direct')),
+        "ACCESS_REFUSED - deletion of system exchange 'amq.direct' in vhost '/' not allowed",
+      );
       assert.equal(vhost.deleteExchange('never-declared'), null);
     });
 

@@ -1,4 +1,4 @@
-// Headers matching (src/engine/exchange-types/headers.ts): semantics.md §8 —
+// Headers matching (src/engine/exchange-types/headers.ts): docs/semantics.md §8 —
 // x-match modes, which arguments take part, Erlang == on typed values,
 // bind-time validation with RabbitMQ's wording, and the trace rows.
 import assert from 'node:assert/strict';
@@ -12,12 +12,23 @@ const matches = (args: FieldTable, messageHeaders?: FieldTable) =>
   headersMatch(compileHeadersBinding(args), { routingKeys: [''], headers: messageHeaders });
 
 function binding(args: FieldTable): Binding {
-  return { source: 'h', destination: 'q', destinationType: 'queue', bindingKey: '', arguments: args, identity: 'b', ...headers.compile('', args) };
+  return {
+    source: 'h',
+    destination: 'q',
+    destinationType: 'queue',
+    bindingKey: '',
+    arguments: args,
+    identity: 'b',
+    ...headers.compile('', args),
+  };
 }
 
 /** §8's exact algorithm (sorted merge of binding args and message headers), as the oracle. */
 function referenceMatch(args: FieldTable, messageHeaders: FieldTable | undefined): boolean {
-  const sorted = (t: FieldTable) => Object.keys(t).sort(compareKeys).map((k) => [k, t[k]!] as const);
+  const sorted = (t: FieldTable) =>
+    Object.keys(t)
+      .sort(compareKeys)
+      .map((k) => [k, t[k]!] as const);
   let p = sorted(args);
   let d = sorted(messageHeaders ?? {});
   const mode = typeof args['x-match'] === 'string' ? args['x-match'] : 'all';
@@ -28,7 +39,7 @@ function referenceMatch(args: FieldTable, messageHeaders: FieldTable | undefined
     if (all && !allOk) return false;
     if (!all && anyOk) return true;
     if (p.length === 0) return all ? allOk : anyOk;
-    const [pk, pv] = p[0]!;
+    const [pk, pv] = p[0];
     if (pk === 'x-match' || (pk.startsWith('x-') && (mode === 'all' || mode === 'any'))) {
       p = p.slice(1);
       continue;
@@ -38,7 +49,7 @@ function referenceMatch(args: FieldTable, messageHeaders: FieldTable | undefined
       p = [];
       continue;
     }
-    const [dk, dv] = d[0]!;
+    const [dk, dv] = d[0];
     const order = compareKeys(pk, dk);
     if (order > 0) {
       d = d.slice(1);
@@ -117,8 +128,18 @@ describe('headers exchange', () => {
       ['number 0 and number 0', 0, 0, true],
       ['"" and ""', '', '', true],
       ['"" and " "', '', ' ', false],
-      ['decimal {0,1} and decimal {0,1}', { '!': 'decimal', value: { places: 0, digits: 1 } }, { '!': 'decimal', value: { places: 0, digits: 1 } }, true],
-      ['decimal {1,10} and decimal {0,1}', { '!': 'decimal', value: { places: 1, digits: 10 } }, { '!': 'decimal', value: { places: 0, digits: 1 } }, false],
+      [
+        'decimal {0,1} and decimal {0,1}',
+        { '!': 'decimal', value: { places: 0, digits: 1 } },
+        { '!': 'decimal', value: { places: 0, digits: 1 } },
+        true,
+      ],
+      [
+        'decimal {1,10} and decimal {0,1}',
+        { '!': 'decimal', value: { places: 1, digits: 10 } },
+        { '!': 'decimal', value: { places: 0, digits: 1 } },
+        false,
+      ],
       ['table {n: 1} and table {n: 1}', { n: 1 }, { n: 1 }, true],
       ['table {n: 1 (byte)} and table {n: 1 as a long}', { n: 1 }, { n: long(1) }, false],
       ['table {a:1,b:2} and table {b:2,a:1} (nested order counts)', { a: 1, b: 2 }, { b: 2, a: 1 }, false],
@@ -143,7 +164,10 @@ describe('headers exchange', () => {
       assert.equal(matches({ k: '' }, { k: null }), false);
     });
     it('types JSON numbers as amqplib does (byte, short, signedint, long, double)', () => {
-      assert.deepEqual([1, -129, 70000, 1e15, 1.5, 2 ** 64].map((n) => toWire(n).t), ['byte', 'short', 'signedint', 'long', 'double', 'double']);
+      assert.deepEqual(
+        [1, -129, 70000, 1e15, 1.5, 2 ** 64].map((n) => toWire(n).t),
+        ['byte', 'short', 'signedint', 'long', 'double', 'double'],
+      );
     });
   });
 
@@ -160,9 +184,18 @@ describe('headers exchange', () => {
       });
     });
     it('refuses an x-match that is not a string, naming its AMQP type', () => {
-      assert.equal(validateXMatch({ 'x-match': 1 })?.message, 'PRECONDITION_FAILED - Invalid x-match field type byte (value 1); expected longstr');
-      assert.equal(validateXMatch({ 'x-match': true })?.message, 'PRECONDITION_FAILED - Invalid x-match field type bool (value true); expected longstr');
-      assert.equal(validateXMatch({ 'x-match': null })?.message, 'PRECONDITION_FAILED - Invalid x-match field type void (value undefined); expected longstr');
+      assert.equal(
+        validateXMatch({ 'x-match': 1 })?.message,
+        'PRECONDITION_FAILED - Invalid x-match field type byte (value 1); expected longstr',
+      );
+      assert.equal(
+        validateXMatch({ 'x-match': true })?.message,
+        'PRECONDITION_FAILED - Invalid x-match field type bool (value true); expected longstr',
+      );
+      assert.equal(
+        validateXMatch({ 'x-match': null })?.message,
+        'PRECONDITION_FAILED - Invalid x-match field type void (value undefined); expected longstr',
+      );
       assert.equal(
         validateXMatch({ 'x-match': ['all'] })?.message,
         'PRECONDITION_FAILED - Invalid x-match field type array (value [{longstr,<<"all">>}]); expected longstr',
@@ -188,17 +221,25 @@ describe('headers exchange', () => {
           ['x-note', 'ignored'],
         ],
       );
-      assert.equal(why.detail.rows[1]!.message_value, 'log');
-      assert.match(why.detail.reason, /^x-match=all: header "type" has another value/);
-      assert.match(why.detail.reason, /"x-note" ignored/);
+      assert.equal(why.detail.rows[1].message_value, 'log');
+      assert.deepEqual(why.detail.verdict, {
+        code: 'header-differs',
+        key: 'type',
+        compared: 2,
+        x_match_given: true,
+        ignored_x: ['x-note'],
+      });
     });
 
     it('says which header made an any binding match', () => {
       const why = headers.explain(binding({ 'x-match': 'any', a: '1', b: '2' }), { routingKeys: [''], headers: { b: '2' } });
       assert.equal(why.matched, true);
       if (why.detail.kind !== 'headers') return;
-      assert.deepEqual(why.detail.rows.map((r) => r.result), ['missing', 'match', 'ignored']);
-      assert.equal(why.detail.reason, 'x-match=any: header "b" matches');
+      assert.deepEqual(
+        why.detail.rows.map((r) => r.result),
+        ['missing', 'match', 'ignored'],
+      );
+      assert.deepEqual(why.detail.verdict, { code: 'header-matches', key: 'b', compared: 2, x_match_given: true, ignored_x: [] });
     });
   });
 
@@ -218,7 +259,10 @@ describe('headers exchange', () => {
           if (xMatch === undefined) delete bound['x-match'];
           else bound['x-match'] = xMatch;
           assert.equal(matches(bound, messageHeaders), referenceMatch(bound, messageHeaders));
-          assert.equal(headers.explain(binding(bound), { routingKeys: [''], headers: messageHeaders }).matched, referenceMatch(bound, messageHeaders));
+          assert.equal(
+            headers.explain(binding(bound), { routingKeys: [''], headers: messageHeaders }).matched,
+            referenceMatch(bound, messageHeaders),
+          );
         }),
         { numRuns: 3000 },
       );

@@ -7,9 +7,15 @@ import type { FieldTable } from '../../src/engine/types.js';
 /** Exchange "x" (direct) → queue "q" on key "k", with these queue arguments (and a fanout DLX "dlx" → "dead"). */
 function capped(args: FieldTable) {
   return vhostWith({
-    exchanges: [{ name: 'x', type: 'direct' }, { name: 'dlx', type: 'fanout' }],
+    exchanges: [
+      { name: 'x', type: 'direct' },
+      { name: 'dlx', type: 'fanout' },
+    ],
     queues: [{ name: 'q', arguments: args }, { name: 'dead' }],
-    bindings: [{ source: 'x', destination: 'q', routing_key: 'k' }, { source: 'dlx', destination: 'dead' }],
+    bindings: [
+      { source: 'x', destination: 'q', routing_key: 'k' },
+      { source: 'dlx', destination: 'dead' },
+    ],
   });
 }
 
@@ -26,8 +32,8 @@ describe('queue', () => {
       const traces = publishMany(vhost, 'x', 'k', 5);
       assert.deepEqual(vhost.drain('q'), [3, 4]);
       // The trace of the message that pushed an older one out says so.
-      assert.deepEqual(eventsOf(traces[2]!.queue_events, 'enqueued'), ['q:2']);
-      assert.deepEqual(eventsOf(traces[2]!.queue_events, 'dropped'), ['q:0']);
+      assert.deepEqual(eventsOf(traces[2].queue_events, 'enqueued'), ['q:2']);
+      assert.deepEqual(eventsOf(traces[2].queue_events, 'dropped'), ['q:0']);
     });
 
     it('still counts the message as routed (no return for mandatory)', () => {
@@ -51,16 +57,16 @@ describe('queue', () => {
       const traces = publishMany(vhost, 'x', 'k', 4);
       assert.deepEqual(vhost.drain('q'), [0, 1]);
       assert.deepEqual(vhost.drain('dead'), [], 'reject-publish does not dead-letter');
-      assert.deepEqual(eventsOf(traces[2]!.queue_events, 'rejected'), ['q:2']);
-      assert.equal(traces[2]!.returned, false);
+      assert.deepEqual(eventsOf(traces[2].queue_events, 'rejected'), ['q:2']);
+      assert.equal(traces[2].returned, false);
     });
 
     it('with reject-publish-dlx, dead-letters the refused message', () => {
       const vhost = capped({ 'x-max-length': 1, 'x-overflow': 'reject-publish-dlx', 'x-dead-letter-exchange': 'dlx' });
       const traces = publishMany(vhost, 'x', 'k', 3);
       assert.deepEqual([vhost.drain('q'), vhost.drain('dead')], [[0], [1, 2]]);
-      assert.deepEqual(eventsOf(traces[1]!.queue_events, 'rejected'), ['q:1']);
-      assert.deepEqual(eventsOf(traces[1]!.queue_events, 'dead-lettered'), ['q:1']);
+      assert.deepEqual(eventsOf(traces[1].queue_events, 'rejected'), ['q:1']);
+      assert.deepEqual(eventsOf(traces[1].queue_events, 'dead-lettered'), ['q:1']);
     });
   });
 
@@ -74,7 +80,8 @@ describe('queue', () => {
 
     it('drops older messages first, then the new one if it alone is too big', () => {
       const vhost = capped({ 'x-max-length-bytes': 10 });
-      for (const payload of ['12345', '123', '1234567', '', '12345678901', '1']) vhost.publish({ exchange: 'x', routing_key: 'k', payload });
+      for (const payload of ['12345', '123', '1234567', '', '12345678901', '1'])
+        vhost.publish({ exchange: 'x', routing_key: 'k', payload });
       assert.deepEqual(vhost.drain('q'), [5]);
     });
   });

@@ -19,7 +19,7 @@ function seeded(seed: number): () => number {
 
 export function randomRun(seed: number): RunRequest {
   const random = seeded(seed);
-  const pick = <T>(a: readonly T[]): T => a[Math.floor(random() * a.length)]!;
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(random() * a.length)];
   const chance = (p: number) => random() < p;
   const xs = ['x0', 'x1', 'x2', 'x3'].slice(0, 1 + Math.floor(random() * 4));
   const qs = ['q0', 'q1', 'q2', 'q3'].slice(0, 1 + Math.floor(random() * 4));

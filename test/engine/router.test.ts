@@ -20,18 +20,22 @@ const enqueued = (t: MessageTrace) => t.queue_events.filter((e) => e.kind === 'e
 describe('router', () => {
   describe('tutorial 5 (topic exchange "animals")', () => {
     const animals = () =>
-      setup([{ name: 'animals', type: 'topic' }], ['Q1', 'Q2'], [
-        { source: 'animals', destination: 'Q1', routing_key: '*.orange.*' },
-        { source: 'animals', destination: 'Q2', routing_key: '*.*.rabbit' },
-        { source: 'animals', destination: 'Q2', routing_key: 'lazy.#' },
-      ]);
+      setup(
+        [{ name: 'animals', type: 'topic' }],
+        ['Q1', 'Q2'],
+        [
+          { source: 'animals', destination: 'Q1', routing_key: '*.orange.*' },
+          { source: 'animals', destination: 'Q2', routing_key: '*.*.rabbit' },
+          { source: 'animals', destination: 'Q2', routing_key: 'lazy.#' },
+        ],
+      );
 
     it('delivers lazy.pink.rabbit to Q2 once, with both of its bindings matched in the trace', () => {
       const vhost = animals();
       const trace = vhost.publish({ exchange: 'animals', routing_key: 'lazy.pink.rabbit' });
       assert.deepEqual(trace.routed_to, ['Q2']);
       assert.deepEqual(enqueued(trace), ['Q2']);
-      const matched = trace.hops[0]!.bindings.filter((b) => b.matched).map((b) => `${b.destination} ${b.binding_key}`);
+      const matched = trace.hops[0].bindings.filter((b) => b.matched).map((b) => `${b.destination} ${b.binding_key}`);
       assert.deepEqual(matched, ['Q2 *.*.rabbit', 'Q2 lazy.#']);
       assert.ok(trace.queue_events.some((e) => e.kind === 'duplicate-ignored' && e.queue === 'Q2' && e.paths === 2));
       assert.deepEqual(vhost.drain('Q2'), [0]);
@@ -41,7 +45,7 @@ describe('router', () => {
       const trace = animals().publish({ exchange: 'animals', routing_key: 'quick.orange.new.rabbit', mandatory: true });
       assert.deepEqual(trace.routed_to, []);
       assert.equal(trace.returned, true);
-      assert.ok(trace.hops[0]!.bindings.every((b) => !b.matched));
+      assert.ok(trace.hops[0].bindings.every((b) => !b.matched));
     });
 
     it('delivers lazy to Q2: "#" may take no word', () => {
@@ -55,13 +59,20 @@ describe('router', () => {
 
   describe('routing keys: RK + CC + BCC (§1.7, §3)', () => {
     const direct = () =>
-      setup([{ name: 'd', type: 'direct' }, { name: 'h', type: 'headers' }], ['a', 'b', 'c', 'hc', 'hb'], [
-        { source: 'd', destination: 'a', routing_key: 'ka' },
-        { source: 'd', destination: 'b', routing_key: 'kb' },
-        { source: 'd', destination: 'c', routing_key: 'kc' },
-        { source: 'h', destination: 'hc', arguments: { CC: null } },
-        { source: 'h', destination: 'hb', arguments: { BCC: null } },
-      ]);
+      setup(
+        [
+          { name: 'd', type: 'direct' },
+          { name: 'h', type: 'headers' },
+        ],
+        ['a', 'b', 'c', 'hc', 'hb'],
+        [
+          { source: 'd', destination: 'a', routing_key: 'ka' },
+          { source: 'd', destination: 'b', routing_key: 'kb' },
+          { source: 'd', destination: 'c', routing_key: 'kc' },
+          { source: 'h', destination: 'hc', arguments: { CC: null } },
+          { source: 'h', destination: 'hb', arguments: { BCC: null } },
+        ],
+      );
 
     it('routes with every CC and BCC key as well as the routing key', () => {
       const trace = direct().publish({ exchange: 'd', routing_key: 'ka', properties: { headers: { CC: ['kb'], BCC: ['kc'] } } });
@@ -92,8 +103,10 @@ describe('router', () => {
         text: 'PRECONDITION_FAILED',
         message: 'PRECONDITION_FAILED - invalid message: {unacceptable_type_in_header,"CC",longstr}',
       });
-      assert.equal(direct().publish({ exchange: 'd', properties: { headers: { BCC: 5 } } }).error?.message,
-        'PRECONDITION_FAILED - invalid message: {unacceptable_type_in_header,"BCC",byte}');
+      assert.equal(
+        direct().publish({ exchange: 'd', properties: { headers: { BCC: 5 } } }).error?.message,
+        'PRECONDITION_FAILED - invalid message: {unacceptable_type_in_header,"BCC",byte}',
+      );
     });
   });
 
@@ -114,26 +127,49 @@ describe('router', () => {
 
   describe('exchange-to-exchange bindings and cycles (§2)', () => {
     it('follows a chain, keeping the routing key at every hop', () => {
-      const vhost = setup([{ name: 't', type: 'topic' }, { name: 'd', type: 'direct' }], ['q'], [
-        { source: 't', destination: 'd', destination_type: 'exchange', routing_key: 'a.*' },
-        { source: 'd', destination: 'q', routing_key: 'a.b' },
-      ]);
+      const vhost = setup(
+        [
+          { name: 't', type: 'topic' },
+          { name: 'd', type: 'direct' },
+        ],
+        ['q'],
+        [
+          { source: 't', destination: 'd', destination_type: 'exchange', routing_key: 'a.*' },
+          { source: 'd', destination: 'q', routing_key: 'a.b' },
+        ],
+      );
       const trace = vhost.publish({ exchange: 't', routing_key: 'a.b' });
       assert.deepEqual(trace.routed_to, ['q']);
-      assert.deepEqual(trace.hops.map((h) => [h.exchange, h.via, h.from]), [['t', 'publish', undefined], ['d', 'exchange-binding', 't']]);
+      assert.deepEqual(
+        trace.hops.map((h) => [h.exchange, h.via, h.from]),
+        [
+          ['t', 'publish', undefined],
+          ['d', 'exchange-binding', 't'],
+        ],
+      );
       assert.deepEqual(vhost.publish({ exchange: 't', routing_key: 'a.c' }).routed_to, []);
     });
 
     it('evaluates each exchange once in a cycle and delivers one copy per queue', () => {
-      const vhost = setup([{ name: 'x1', type: 'fanout' }, { name: 'x2', type: 'fanout' }], ['q'], [
-        { source: 'x1', destination: 'x2', destination_type: 'exchange' },
-        { source: 'x2', destination: 'x1', destination_type: 'exchange' },
-        { source: 'x1', destination: 'q' },
-        { source: 'x2', destination: 'q' },
-      ]);
+      const vhost = setup(
+        [
+          { name: 'x1', type: 'fanout' },
+          { name: 'x2', type: 'fanout' },
+        ],
+        ['q'],
+        [
+          { source: 'x1', destination: 'x2', destination_type: 'exchange' },
+          { source: 'x2', destination: 'x1', destination_type: 'exchange' },
+          { source: 'x1', destination: 'q' },
+          { source: 'x2', destination: 'q' },
+        ],
+      );
       const trace = vhost.publish({ exchange: 'x1' });
-      assert.deepEqual(trace.hops.map((h) => h.exchange), ['x1', 'x2']);
-      assert.deepEqual(trace.hops[1]!.skipped_exchanges, ['x1']);
+      assert.deepEqual(
+        trace.hops.map((h) => h.exchange),
+        ['x1', 'x2'],
+      );
+      assert.deepEqual(trace.hops[1].skipped_exchanges, ['x1']);
       assert.deepEqual(enqueued(trace), ['q']);
       assert.deepEqual(vhost.drain('q'), [0]);
     });
@@ -155,8 +191,8 @@ describe('router', () => {
       const trace = withAe().publish({ exchange: 'x', routing_key: 'other', mandatory: true });
       assert.deepEqual(trace.routed_to, ['qae']);
       assert.equal(trace.returned, false);
-      assert.deepEqual(trace.hops[0]!.alternate_exchange, { name: 'ae', exists: true, already_visited: false });
-      assert.deepEqual(trace.hops[1]!.via, 'alternate-exchange');
+      assert.deepEqual(trace.hops[0].alternate_exchange, { name: 'ae', exists: true, already_visited: false });
+      assert.deepEqual(trace.hops[1].via, 'alternate-exchange');
     });
 
     it('does not use it when a binding matched', () => {
@@ -173,19 +209,25 @@ describe('router', () => {
     it('reports a missing alternate exchange and returns the message', () => {
       const vhost = setup([{ name: 'x', type: 'direct', arguments: { 'alternate-exchange': 'nope' } }], [], []);
       const trace = vhost.publish({ exchange: 'x', routing_key: 'k', mandatory: true });
-      assert.deepEqual(trace.hops[0]!.alternate_exchange, { name: 'nope', exists: false, already_visited: false });
+      assert.deepEqual(trace.hops[0].alternate_exchange, { name: 'nope', exists: false, already_visited: false });
       assert.equal(trace.returned, true);
     });
 
     it('stops an alternate-exchange loop and returns the message', () => {
       const vhost = setup(
-        [{ name: 'l1', type: 'direct', arguments: { 'alternate-exchange': 'l2' } }, { name: 'l2', type: 'direct', arguments: { 'alternate-exchange': 'l1' } }],
+        [
+          { name: 'l1', type: 'direct', arguments: { 'alternate-exchange': 'l2' } },
+          { name: 'l2', type: 'direct', arguments: { 'alternate-exchange': 'l1' } },
+        ],
         [],
         [],
       );
       const trace = vhost.publish({ exchange: 'l1', routing_key: 'k', mandatory: true });
-      assert.deepEqual(trace.hops.map((h) => h.exchange), ['l1', 'l2']);
-      assert.deepEqual(trace.hops[1]!.alternate_exchange, { name: 'l1', exists: true, already_visited: true });
+      assert.deepEqual(
+        trace.hops.map((h) => h.exchange),
+        ['l1', 'l2'],
+      );
+      assert.deepEqual(trace.hops[1].alternate_exchange, { name: 'l1', exists: true, already_visited: true });
       assert.equal(trace.returned, true);
     });
   });
@@ -204,9 +246,18 @@ describe('router', () => {
 
     it('answers 406 for an expiration that is not a whole number of ms', () => {
       const vhost = new VirtualHost();
-      assert.equal(vhost.publish({ exchange: '', properties: { expiration: 'abc' } }).error?.message, "PRECONDITION_FAILED - invalid expiration 'abc': no_integer");
-      assert.equal(vhost.publish({ exchange: '', properties: { expiration: '-1' } }).error?.message, "PRECONDITION_FAILED - invalid expiration '-1': {value_negative,-1}");
-      assert.equal(vhost.publish({ exchange: '', properties: { expiration: '5x' } }).error?.message, `PRECONDITION_FAILED - invalid expiration '5x': {leftover_string,"x"}`);
+      assert.equal(
+        vhost.publish({ exchange: '', properties: { expiration: 'abc' } }).error?.message,
+        "PRECONDITION_FAILED - invalid expiration 'abc': no_integer",
+      );
+      assert.equal(
+        vhost.publish({ exchange: '', properties: { expiration: '-1' } }).error?.message,
+        "PRECONDITION_FAILED - invalid expiration '-1': {value_negative,-1}",
+      );
+      assert.equal(
+        vhost.publish({ exchange: '', properties: { expiration: '5x' } }).error?.message,
+        `PRECONDITION_FAILED - invalid expiration '5x': {leftover_string,"x"}`,
+      );
     });
   });
 
@@ -231,23 +282,29 @@ describe('router', () => {
 
     it('reaches the same queues as the traced walk, for random topologies', () => {
       fc.assert(
-        fc.property(topology, fc.constantFrom(...names), key, fc.constantFrom<FieldTable | undefined>(undefined, { a: 1 }, { b: 'x' }), (t, start, rk, headers) => {
-          const vhost = new VirtualHost();
-          names.forEach((name, i) => {
-            const ae = t.alternates[i];
-            vhost.declareExchange({ name, type: t.exchanges[i]!, arguments: ae ? { 'alternate-exchange': ae } : {} });
-          });
-          for (const q of ['q0', 'q1', 'q2']) vhost.declareQueue({ name: q });
-          for (const b of t.bindings) {
-            vhost.bind({ ...b, destination_type: b.destination.startsWith('q') ? 'queue' : 'exchange' });
-          }
-          const message = { routingKeys: [rk], headers };
-          const exchange = vhost.exchange(start)!;
-          const fast = routeOnly(vhost, exchange, message);
-          const traced = routeTraced(vhost, exchange, message);
-          assert.deepEqual([...fast].sort(), [...traced.queues].sort());
-          assert.deepEqual(vhost.routeOnly(start, rk, headers).sort(), [...fast].sort());
-        }),
+        fc.property(
+          topology,
+          fc.constantFrom(...names),
+          key,
+          fc.constantFrom<FieldTable | undefined>(undefined, { a: 1 }, { b: 'x' }),
+          (t, start, rk, headers) => {
+            const vhost = new VirtualHost();
+            names.forEach((name, i) => {
+              const ae = t.alternates[i];
+              vhost.declareExchange({ name, type: t.exchanges[i], arguments: ae ? { 'alternate-exchange': ae } : {} });
+            });
+            for (const q of ['q0', 'q1', 'q2']) vhost.declareQueue({ name: q });
+            for (const b of t.bindings) {
+              vhost.bind({ ...b, destination_type: b.destination.startsWith('q') ? 'queue' : 'exchange' });
+            }
+            const message = { routingKeys: [rk], headers };
+            const exchange = vhost.exchange(start)!;
+            const fast = routeOnly(vhost, exchange, message);
+            const traced = routeTraced(vhost, exchange, message);
+            assert.deepEqual([...fast].sort(), [...traced.queues].sort());
+            assert.deepEqual(vhost.routeOnly(start, rk, headers).sort(), [...fast].sort());
+          },
+        ),
         { numRuns: 1500 },
       );
     });

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApp, type AppServices } from '../../src/web/app.js';
 
-import { CHROMIUM, CHROMIUM_ARGS as ARGS } from '../../bench/lib/chromium.js';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS } from '../../tools/chromium.js';
 
 export { CHROMIUM };
 
@@ -21,7 +21,8 @@ let shared: Promise<Browser> | null = null;
  */
 export async function requireBrowser(ctx: Mocha.Context): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    if (process.env.CI === 'true' || process.env.REQUIRE_BROWSER === '1') throw new Error(`Chromium is required but missing at ${CHROMIUM}`);
+    if (process.env.CI === 'true' || process.env.REQUIRE_BROWSER === '1')
+      throw new Error(`Chromium is required but missing at ${CHROMIUM}`);
     console.warn(`      no Chromium at ${CHROMIUM}: skipping (apt-get install chromium)`);
     ctx.skip();
   }

@@ -1,13 +1,14 @@
-// Where the recorded conformance cases live: ../shared/conformance beside the
-// repository (CI lays shared/ beside the clone), or CONFORMANCE_DIR.
+// Where the recorded conformance cases live: test/conformance/ in this
+// repository (recorded from RabbitMQ 3.10.8, see its README), or CONFORMANCE_DIR
+// to replay another set recorded the same way.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 export function conformanceDir(): string {
-  const candidates = [process.env.CONFORMANCE_DIR, path.resolve(root, '../shared/conformance')].filter(Boolean) as string[];
-  for (const dir of candidates) if (existsSync(path.join(dir, 'cases'))) return dir;
-  throw new Error(`conformance cases not found (looked in ${candidates.join(', ')}); set CONFORMANCE_DIR`);
+  const dir = process.env.CONFORMANCE_DIR ?? path.resolve(here, '../conformance');
+  if (!existsSync(path.join(dir, 'cases'))) throw new Error(`conformance cases not found in ${dir} (CONFORMANCE_DIR)`);
+  return dir;
 }

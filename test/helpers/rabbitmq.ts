@@ -16,7 +16,7 @@ export function rabbitConnection(): Promise<AmqpConnection | null> {
       await connection.start(3000);
       return connection;
     } catch (err) {
-      if (rabbitRequired) throw new Error(`RabbitMQ is required in CI but unreachable: ${(err as Error).message}`);
+      if (rabbitRequired) throw new Error(`RabbitMQ is required in CI but unreachable: ${(err as Error).message}`, { cause: err });
       return null;
     }
   })();
@@ -33,9 +33,9 @@ export async function requireRabbit(ctx: Mocha.Context): Promise<AmqpConnection>
     console.warn('      RabbitMQ unreachable: skipping (set REQUIRE_RABBITMQ=1 to fail instead)');
     ctx.skip();
   }
-  return connection!;
+  return connection;
 }
 
 after(async () => {
-  if (shared) (await shared.catch(() => null))?.close();
+  if (shared) await (await shared.catch(() => null))?.close();
 });

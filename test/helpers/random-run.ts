@@ -15,8 +15,25 @@ const QUEUES = ['q1', 'q2', 'q3', 'q4'];
 const KEYS = ['', 'a', 'b', 'a.b', 'b.a', 'a.b.c', 'a..b', '.', 'a.', '.a', 'a.b.c.d', 'q1', 'q2', 'q3'];
 const PATTERNS = [...KEYS, '*', '#', 'a.*', '*.b', 'a.#', '#.b', '#.a.#', '*.*', '#.#', '*.#', '#.#.b', 'a.*.#', '*.*.*', '#.*'];
 const HEADER_VALUES: FieldTable[string][] = [
-  'v1', 'v2', '1', '', 1, 2, 0, -1, 256, 70000, 2 ** 40, 1.5, -0.25, true, false,
-  { a: 1 }, { a: '1' }, [1, 'a'], [],
+  'v1',
+  'v2',
+  '1',
+  '',
+  1,
+  2,
+  0,
+  -1,
+  256,
+  70000,
+  2 ** 40,
+  1.5,
+  -0.25,
+  true,
+  false,
+  { a: 1 },
+  { a: '1' },
+  [1, 'a'],
+  [],
 ];
 // Byte lengths matter (x-max-length-bytes counts body bytes): some are multi-byte.
 const PAYLOADS = ['', 'a', 'abc', 'abcdef', 'abcdefghij', 'é', 'ééé', '😀'];
@@ -140,10 +157,13 @@ const headers: fc.Arbitrary<FieldTable> = fc
     BCC: sometimes(fc.array(fc.constantFrom(...KEYS), { maxLength: 2 }), 7),
     // A client-supplied x-death takes part in dead-letter cycle detection (§13).
     'x-death': sometimes(
-      fc.array(fc.record({ queue: fc.constantFrom(...QUEUES), reason: fc.constantFrom('expired', 'maxlen', 'rejected'), count: fc.constant(1) }), {
-        minLength: 1,
-        maxLength: 2,
-      }),
+      fc.array(
+        fc.record({ queue: fc.constantFrom(...QUEUES), reason: fc.constantFrom('expired', 'maxlen', 'rejected'), count: fc.constant(1) }),
+        {
+          minLength: 1,
+          maxLength: 2,
+        },
+      ),
       15,
     ),
   })
@@ -173,7 +193,7 @@ function messageSpec(exchanges: string[], keys: string[]): fc.Arbitrary<MessageS
 function withRareDuplicate<T extends { name: string }>(list: fc.Arbitrary<T[]>, item: fc.Arbitrary<T>): fc.Arbitrary<T[]> {
   return fc.tuple(list, sometimes(fc.nat(), 10), fc.option(item, { freq: 2 })).map(([items, which, other]) => {
     if (which === undefined || items.length === 0) return items;
-    const again = items[which % items.length]!;
+    const again = items[which % items.length];
     return [...items, other === null ? again : { ...other, name: again.name }];
   });
 }
@@ -186,25 +206,23 @@ export const randomRun: fc.Arbitrary<RunRequest> = fc
   .chain(({ exchanges, queues }) => {
     const exchangeNames = [...new Set(exchanges.map((x) => x.name).filter((n) => n !== ''))];
     const queueNames = [...new Set(queues.map((q) => q.name))];
-    return fc
-      .array(bindingDef(exchangeNames, queueNames), { maxLength: 8 })
-      .chain((bindings) => {
-        // Messages aim at the exchanges that have bindings, with the keys those
-        // bindings use (wildcards included, as literal keys), so that they route.
-        const bound = [...new Set(bindings.map((b) => b.source).filter((n) => n !== ''))];
-        const targets = [...new Set([...exchangeNames, ...bound])];
-        const keys = [...new Set([...bindings.map((b) => b.routing_key ?? ''), ...queueNames])];
-        return fc.record({
-          definitions: fc.constant({ exchanges, queues, bindings }),
-          messages: fc.array(messageSpec(targets.length > 0 ? targets : ['amq.direct'], keys), { minLength: 1, maxLength: 8 }),
-        });
+    return fc.array(bindingDef(exchangeNames, queueNames), { maxLength: 8 }).chain((bindings) => {
+      // Messages aim at the exchanges that have bindings, with the keys those
+      // bindings use (wildcards included, as literal keys), so that they route.
+      const bound = [...new Set(bindings.map((b) => b.source).filter((n) => n !== ''))];
+      const targets = [...new Set([...exchangeNames, ...bound])];
+      const keys = [...new Set([...bindings.map((b) => b.routing_key ?? ''), ...queueNames])];
+      return fc.record({
+        definitions: fc.constant({ exchanges, queues, bindings }),
+        messages: fc.array(messageSpec(targets.length > 0 ? targets : ['amq.direct'], keys), { minLength: 1, maxLength: 8 }),
       });
+    });
   });
 
 /**
  * RabbitMQ does not order dead-lettered copies deterministically when two
  * queues dead-letter at once, or along a chain of dead-lettering queues
- * (semantics §13, "Order"): with two or more such queues, only the contents
+ * (docs/semantics.md §13, "Order is not guaranteed"): with two or more such queues, only the contents
  * of each queue are comparable, not their order.
  */
 export function deadLetterOrderIsLoose(request: RunRequest): boolean {

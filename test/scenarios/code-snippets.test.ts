@@ -30,13 +30,15 @@ function expectedOutput(scenario: Scenario, prefix: string): string[][] {
       .filter((group) => group.length > 0);
   }
   const returned = scenario.steps
-    .map((step, k) => (step.expect.returned ? [`returned: ${step.message.exchange === '' ? prefix : ''}${step.message.routing_key ?? ''}`] : []))
+    .map((step) =>
+      step.expect.returned ? [`returned: ${step.message.exchange === '' ? prefix : ''}${step.message.routing_key ?? ''}`] : [],
+    )
     .filter((g) => g.length > 0);
   const last = scenario.steps.at(-1)!.expect.holds;
   const contents = scenario.definitions.queues.map((q) => {
-    const steps = last?.[q.name]?.map((n) => n - 1) ??
-      scenario.steps.flatMap((step, k) => (step.expect.queues.includes(q.name) ? [k] : []));
-    return [`${prefix}${q.name}: ${steps.map((k) => bodyOf(scenario.steps[k]!.message, k)).join(', ')}`];
+    const steps =
+      last?.[q.name]?.map((n) => n - 1) ?? scenario.steps.flatMap((step, k) => (step.expect.queues.includes(q.name) ? [k] : []));
+    return [`${prefix}${q.name}: ${steps.map((k) => bodyOf(scenario.steps[k].message, k)).join(', ')}`];
   });
   return [...returned, ...contents];
 }
@@ -49,7 +51,10 @@ function assertOutput(stdout: string, expected: string[][]): void {
     got.push([...lines.slice(at, at + group.length)].sort());
     at += group.length;
   }
-  assert.deepEqual(got, expected.map((g) => [...g].sort()));
+  assert.deepEqual(
+    got,
+    expected.map((g) => [...g].sort()),
+  );
   assert.equal(lines.length, at, `unexpected extra output: ${lines.slice(at).join(' | ')}`);
 }
 
@@ -117,12 +122,17 @@ describe('the code snippets of the scenario pages', function () {
   });
 
   it('the programs delete every queue they declared', async () => {
-    const names = scenarios.flatMap((s) => (['py', 'ts'] as const).flatMap((lang) => s.definitions.queues.map((q) => prefixOf(lang, s) + q.name)));
+    const names = scenarios.flatMap((s) =>
+      (['py', 'ts'] as const).flatMap((lang) => s.definitions.queues.map((q) => prefixOf(lang, s) + q.name)),
+    );
     const left = await Promise.all(
       names.map(async (name) => {
         const channel = await connection.createChannel();
         // A passive declare of a deleted queue fails with 404 (and closes the channel).
-        const found = await channel.checkQueue(name).then(() => true, () => false);
+        const found = await channel.checkQueue(name).then(
+          () => true,
+          () => false,
+        );
         if (found) await channel.close();
         return found ? [name] : [];
       }),

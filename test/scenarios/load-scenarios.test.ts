@@ -23,8 +23,16 @@ describe('loading scenario files', () => {
   it('loads every scenario of the issue, ordered for the home page', () => {
     const ids = loadScenarios().map((s) => s.id);
     assert.deepEqual(ids, [
-      'direct', 'topic', 'fanout', 'headers', 'default-exchange', 'work-queue', 'acknowledgements',
-      'alternate-exchange', 'dead-lettering', 'exchange-to-exchange',
+      'direct',
+      'topic',
+      'fanout',
+      'headers',
+      'default-exchange',
+      'work-queue',
+      'acknowledgements',
+      'alternate-exchange',
+      'dead-lettering',
+      'exchange-to-exchange',
     ]);
   });
 
@@ -34,8 +42,18 @@ describe('loading scenario files', () => {
     if (topic.kind !== 'routing') return;
     assert.deepEqual(
       topic.steps.map((s) => s.message.routing_key),
-      ['quick.orange.rabbit', 'lazy.orange.elephant', 'quick.orange.fox', 'lazy.brown.fox', 'lazy.pink.rabbit',
-        'quick.brown.fox', 'orange', 'quick.orange.new.rabbit', 'lazy.orange.new.rabbit', 'lazy'],
+      [
+        'quick.orange.rabbit',
+        'lazy.orange.elephant',
+        'quick.orange.fox',
+        'lazy.brown.fox',
+        'lazy.pink.rabbit',
+        'quick.brown.fox',
+        'orange',
+        'quick.orange.new.rabbit',
+        'lazy.orange.new.rabbit',
+        'lazy',
+      ],
     );
   });
 
@@ -45,11 +63,14 @@ describe('loading scenario files', () => {
 
   it('rejects an expectation naming an undeclared queue, saying where', () => {
     const file = variant((s) => (s.steps[1].expect.queues = ['Q3']));
-    assert.throws(() => loadScenarioFile(file), (err: Error) => {
-      assert.ok(err instanceof ScenarioFileError);
-      assert.match(err.message, /direct\.json: steps\[1\]\.expect\.queues: no queue "Q3" is declared/);
-      return true;
-    });
+    assert.throws(
+      () => loadScenarioFile(file),
+      (err: Error) => {
+        assert.ok(err instanceof ScenarioFileError);
+        assert.match(err.message, /direct\.json: steps\[1\]\.expect\.queues: no queue "Q3" is declared/);
+        return true;
+      },
+    );
   });
 
   it('rejects a binding from an undeclared exchange', () => {

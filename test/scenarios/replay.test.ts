@@ -19,17 +19,24 @@ function replayAll(label: string, services: () => { broker: Broker; connection: 
   for (const scenario of scenarios) {
     it(`${label}: plays ${scenario.id} step by step as the file expects (${scenario.steps.length} steps)`, async () => {
       const play = await playScenario(scenario, services());
-      const problems = play.kind === 'routing' && scenario.kind === 'routing'
-        ? routingProblems(scenario, play)
-        : play.kind === 'consumers' && scenario.kind === 'consumers'
-          ? consumerProblems(scenario, play)
-          : ['wrong kind of play'];
+      const problems =
+        play.kind === 'routing' && scenario.kind === 'routing'
+          ? routingProblems(scenario, play)
+          : play.kind === 'consumers' && scenario.kind === 'consumers'
+            ? consumerProblems(scenario, play)
+            : ['wrong kind of play'];
       assert.deepEqual(problems, []);
       assert.equal(play.steps.length, scenario.steps.length);
       if (play.kind === 'routing') {
         // Every step can be explained, and the engine agrees with the broker.
-        assert.ok(play.steps.every((s) => s.trace !== null), 'a step has no trace');
-        assert.deepEqual(play.steps.map((s) => s.prediction_mismatch), play.steps.map(() => false));
+        assert.ok(
+          play.steps.every((s) => s.trace !== null),
+          'a step has no trace',
+        );
+        assert.deepEqual(
+          play.steps.map((s) => s.prediction_mismatch),
+          play.steps.map(() => false),
+        );
       }
     });
   }

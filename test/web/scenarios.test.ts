@@ -68,7 +68,10 @@ describe('scenario pages over HTTP', () => {
 
   it('gives the list and each scenario as JSON', async () => {
     const list = await request(app).get('/api/scenarios').expect(200);
-    assert.deepEqual(list.body.scenarios.map((s: { id: string }) => s.id), scenarios.map((s) => s.id));
+    assert.deepEqual(
+      list.body.scenarios.map((s: { id: string }) => s.id),
+      scenarios.map((s) => s.id),
+    );
     const one = await request(app).get('/api/scenarios/headers').expect(200);
     assert.equal(one.body.scenario.id, 'headers');
     assert.equal(one.body.scenario.steps.length, 8);
@@ -97,7 +100,10 @@ describe('scenario pages over HTTP', () => {
       assert.match(page.text, /data-broker="rabbitmq"/);
       const res = await request(rabbitApp).get('/api/scenarios/headers/play').expect(200);
       assert.equal(res.body.broker, 'rabbitmq');
-      assert.deepEqual(res.body.steps.map((s: { hit: string[] }) => [...s.hit].sort()), [['A', 'B'], ['B'], ['C'], ['B'], ['B'], ['A', 'B'], [], []]);
+      assert.deepEqual(
+        res.body.steps.map((s: { hit: string[] }) => [...s.hit].sort()),
+        [['A', 'B'], ['B'], ['C'], ['B'], ['B'], ['A', 'B'], [], []],
+      );
       assert.ok(res.body.steps.every((s: { prediction_mismatch: boolean }) => s.prediction_mismatch === false));
     });
 
@@ -106,7 +112,10 @@ describe('scenario pages over HTTP', () => {
       const res = await request(factsOnly).get('/api/scenarios/exchange-to-exchange/play').expect(200);
       assert.equal(res.body.broker, 'rabbitmq');
       assert.deepEqual([...res.body.steps[2].hit].sort(), ['audit', 'orders', 'pager']);
-      assert.deepEqual(res.body.steps[2].trace.hops.map((h: { exchange: string }) => h.exchange), ['app', 'alerts']);
+      assert.deepEqual(
+        res.body.steps[2].trace.hops.map((h: { exchange: string }) => h.exchange),
+        ['app', 'alerts'],
+      );
       assert.ok(res.body.steps.every((s: { prediction_mismatch: boolean }) => s.prediction_mismatch === false));
     });
 

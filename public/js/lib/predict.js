@@ -76,7 +76,13 @@ export class PredictPanel {
       const label = el('label', { for: id, class: 'predict-option' }, input, ' ', name);
       if (e.revealed && e.verdict) {
         const v = e.verdict;
-        label.dataset.verdict = v.correct.includes(name) ? 'correct' : v.wrong.includes(name) ? 'wrong' : v.missed.includes(name) ? 'missed' : 'none';
+        label.dataset.verdict = v.correct.includes(name)
+          ? 'correct'
+          : v.wrong.includes(name)
+            ? 'wrong'
+            : v.missed.includes(name)
+              ? 'missed'
+              : 'none';
       }
       this.list.append(label);
     }
@@ -87,8 +93,10 @@ export class PredictPanel {
       const list = (xs) => (xs.length ? [...xs].join(', ') : none);
       this.result.dataset.verdict = e.verdict.right ? 'right' : 'wrong';
       this.result.append(
-        el('strong', {}, e.verdict.right ? this.t('predict.right') : this.t('predict.wrong')), ' ',
-        this.t('predict.detail', { picked: list(e.picked), answer: list(answer) }), ' ',
+        el('strong', {}, e.verdict.right ? this.t('predict.right') : this.t('predict.wrong')),
+        ' ',
+        this.t('predict.detail', { picked: list(e.picked), answer: list(answer) }),
+        ' ',
         el('span', { class: 'predict-score' }, this.t('predict.score', { right: this.score.right, asked: this.score.asked })),
       );
     } else {

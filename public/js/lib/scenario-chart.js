@@ -6,7 +6,7 @@
 /** Routing scenarios: per queue, held now and received so far, plus discarded/returned counts. */
 export function routingSeries(scenario, play, k) {
   const queues = scenario.definitions.queues.map((q) => q.name);
-  const held = queues.map((q) => (k > 0 && play ? play.steps[k - 1].holds[q]?.length ?? 0 : 0));
+  const held = queues.map((q) => (k > 0 && play ? (play.steps[k - 1].holds[q]?.length ?? 0) : 0));
   const received = queues.map((q) => {
     const seen = new Set();
     for (let j = 0; j < k && play; j++) for (const i of play.steps[j].holds[q] ?? []) seen.add(i);
@@ -25,10 +25,7 @@ export function consumerSeries(scenario, play, k) {
   const queues = scenario.definitions.queues.map((q) => q.name);
   const consumers = (scenario.consumers ?? []).map((c) => c.name);
   const played = k > 0 && play ? play.steps[k - 1] : null;
-  const now = [
-    ...queues.map((q) => played?.ready[q]?.length ?? 0),
-    ...consumers.map((c) => played?.unacked[c]?.length ?? 0),
-  ];
+  const now = [...queues.map((q) => played?.ready[q]?.length ?? 0), ...consumers.map((c) => played?.unacked[c]?.length ?? 0)];
   const published = queues.map((q) => {
     let n = 0;
     for (let j = 0; j < k; j++) for (const a of scenario.steps[j].actions) if (a.type === 'publish' && a.message.routing_key === q) n++;
@@ -80,7 +77,8 @@ function buildChart(Chart, canvas, scenario, t) {
   // (consumers, max-length, dead-lettering); elsewhere it would repeat the same bars.
   const showSofar = consumers || scenario.removes;
   const datasets = [{ key: 'now', label: consumers ? t('chart.nowConsumers') : t('chart.now'), data: [], backgroundColor: '#0a7d32' }];
-  if (showSofar) datasets.push({ key: 'sofar', label: consumers ? t('chart.sofarConsumers') : t('chart.sofar'), data: [], backgroundColor: '#0b57d0' });
+  if (showSofar)
+    datasets.push({ key: 'sofar', label: consumers ? t('chart.sofarConsumers') : t('chart.sofar'), data: [], backgroundColor: '#0b57d0' });
   if (!consumers) datasets.push({ key: 'lost', label: t('chart.lost'), data: [], backgroundColor: '#b3261e' });
   const chart = new Chart(canvas, {
     type: 'bar',

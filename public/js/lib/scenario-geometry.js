@@ -38,7 +38,16 @@ export function formatValue(v) {
 
 /** Queue arguments in a few characters: "max 2 · DLX dlx". */
 export function queueArgsText(args) {
-  const short = { 'x-max-length': 'max', 'x-max-length-bytes': 'max bytes', 'x-dead-letter-exchange': 'DLX', 'x-dead-letter-routing-key': 'DLK', 'x-message-ttl': 'ttl', 'x-overflow': '', 'x-expires': 'expires', 'x-max-priority': 'priorities' };
+  const short = {
+    'x-max-length': 'max',
+    'x-max-length-bytes': 'max bytes',
+    'x-dead-letter-exchange': 'DLX',
+    'x-dead-letter-routing-key': 'DLK',
+    'x-message-ttl': 'ttl',
+    'x-overflow': '',
+    'x-expires': 'expires',
+    'x-max-priority': 'priorities',
+  };
   return Object.entries(args ?? {})
     .map(([k, v]) => {
       const name = k in short ? short[k] : k.replace(/^x-/, '');
@@ -82,20 +91,30 @@ export function layout(scenario) {
     add('queue', q.name, { args: q.arguments ?? {}, w: Math.max(NODE.queue.w, [...q.name].length * 15 + 30, [...args].length * 8.5 + 30) });
   }
   // A consumer box is as wide as its name ("receive.py").
-  for (const c of scenario.consumers ?? []) add('consumer', c.name, { queue: c.queue, w: Math.max(NODE.consumer.w, [...c.name].length * 14 + 32) });
+  for (const c of scenario.consumers ?? [])
+    add('consumer', c.name, { queue: c.queue, w: Math.max(NODE.consumer.w, [...c.name].length * 14 + 32) });
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const has = (kind, name) => byId.has(nodeId(kind, name));
 
   for (const name of published) {
-    if (has('exchange', name)) edges.push({ id: `publish:${name}`, kind: 'publish', from: 'producer:P', to: nodeId('exchange', name), label: [] });
+    if (has('exchange', name))
+      edges.push({ id: `publish:${name}`, kind: 'publish', from: 'producer:P', to: nodeId('exchange', name), label: [] });
   }
   if (published.has(DEFAULT_EXCHANGE)) {
     // Every queue is bound to the default exchange by its own name (implicit, cannot be removed).
     for (const q of queues) {
       edges.push({
-        id: defaultBindingId(q.name), kind: 'binding', implicit: true, bindingIndex: null,
-        from: nodeId('exchange', ''), to: nodeId('queue', q.name), label: [q.name],
-        source: '', destination: q.name, destinationType: 'queue', key: q.name,
+        id: defaultBindingId(q.name),
+        kind: 'binding',
+        implicit: true,
+        bindingIndex: null,
+        from: nodeId('exchange', ''),
+        to: nodeId('queue', q.name),
+        label: [q.name],
+        source: '',
+        destination: q.name,
+        destinationType: 'queue',
+        key: q.name,
       });
     }
   }
@@ -104,33 +123,54 @@ export function layout(scenario) {
     const to = nodeId(destinationType === 'exchange' ? 'exchange' : 'queue', b.destination);
     if (!has('exchange', b.source) || !byId.has(to)) return;
     edges.push({
-      id: `binding:${i}`, kind: 'binding', bindingIndex: i, implicit: false,
-      from: nodeId('exchange', b.source), to,
+      id: `binding:${i}`,
+      kind: 'binding',
+      bindingIndex: i,
+      implicit: false,
+      from: nodeId('exchange', b.source),
+      to,
       label: bindingLabel(b, typeOf.get(b.source)),
-      source: b.source, destination: b.destination, destinationType, key: b.routing_key ?? '',
+      source: b.source,
+      destination: b.destination,
+      destinationType,
+      key: b.routing_key ?? '',
     });
   });
   for (const x of exchanges) {
     const ae = x.arguments?.['alternate-exchange'];
     if (typeof ae === 'string' && has('exchange', ae)) {
-      edges.push({ id: `ae:${x.name}`, kind: 'alternate', from: nodeId('exchange', x.name), to: nodeId('exchange', ae), label: ['alternate-exchange'] });
+      edges.push({
+        id: `ae:${x.name}`,
+        kind: 'alternate',
+        from: nodeId('exchange', x.name),
+        to: nodeId('exchange', ae),
+        label: ['alternate-exchange'],
+      });
     }
   }
   for (const q of queues) {
     const dlx = q.arguments?.['x-dead-letter-exchange'];
     if (typeof dlx === 'string' && has('exchange', dlx)) {
-      edges.push({ id: `dlx:${q.name}`, kind: 'dead-letter', from: nodeId('queue', q.name), to: nodeId('exchange', dlx), label: ['x-dead-letter-exchange'] });
+      edges.push({
+        id: `dlx:${q.name}`,
+        kind: 'dead-letter',
+        from: nodeId('queue', q.name),
+        to: nodeId('exchange', dlx),
+        label: ['x-dead-letter-exchange'],
+      });
     }
   }
   for (const c of scenario.consumers ?? []) {
-    if (has('queue', c.queue)) edges.push({ id: `consume:${c.name}`, kind: 'consume', from: nodeId('queue', c.queue), to: nodeId('consumer', c.name), label: [] });
+    if (has('queue', c.queue))
+      edges.push({ id: `consume:${c.name}`, kind: 'consume', from: nodeId('queue', c.queue), to: nodeId('consumer', c.name), label: [] });
   }
 
-  assignColumns(nodes, edges, byId);
+  assignColumns(nodes, edges);
   placeNodes(nodes, edges, byId);
   routeEdges(edges, byId);
   const width = Math.max(...nodes.map((n) => n.x + n.w / 2)) + 40;
-  const height = Math.max(...nodes.map((n) => n.y + n.h / 2), ...edges.flatMap((e) => e.labelBox ? [e.labelBox.y + e.labelBox.h] : [])) + 60;
+  const height =
+    Math.max(...nodes.map((n) => n.y + n.h / 2), ...edges.flatMap((e) => (e.labelBox ? [e.labelBox.y + e.labelBox.h] : []))) + 60;
   return { nodes, edges, width, height, byId };
 }
 
@@ -145,7 +185,7 @@ export function publishedExchanges(scenario) {
 }
 
 /** Longest path from the producer; queues that lead nowhere share the last queue column. */
-function assignColumns(nodes, edges, byId) {
+function assignColumns(nodes, edges) {
   const col = new Map(nodes.map((n) => [n.id, n.kind === 'producer' ? 0 : 1]));
   // Alternate and dead-letter edges do not push columns: those exchanges sit
   // below the others in the same column, and the diagram stays narrow enough to read.
@@ -272,9 +312,16 @@ function routeEdges(edges, byId) {
       const d1 = Math.max(20, (left.x - p0.x) / 2);
       const d2 = Math.max(20, (p3.x - right.x) / 2);
       setCurve(e, [
-        p0, { x: p0.x + d1, y: p0.y }, { x: left.x - d1, y: left.y }, left,
-        { x: left.x + size.w / 3, y: cy }, { x: right.x - size.w / 3, y: cy }, right,
-        { x: right.x + d2, y: right.y }, { x: p3.x - d2, y: p3.y }, p3,
+        p0,
+        { x: p0.x + d1, y: p0.y },
+        { x: left.x - d1, y: left.y },
+        left,
+        { x: left.x + size.w / 3, y: cy },
+        { x: right.x - size.w / 3, y: cy },
+        right,
+        { x: right.x + d2, y: right.y },
+        { x: p3.x - d2, y: p3.y },
+        p3,
       ]);
       y += size.h + LABEL_GAP;
     }
@@ -373,9 +420,12 @@ export function routingStepView(lay, scenario, play, k) {
 export function findBindingEdge(lay, scenario, check) {
   return lay.edges.find(
     (e) =>
-      e.kind === 'binding' && !e.implicit &&
-      e.source === check.source && e.destination === check.destination &&
-      e.destinationType === check.destination_type && e.key === check.binding_key &&
+      e.kind === 'binding' &&
+      !e.implicit &&
+      e.source === check.source &&
+      e.destination === check.destination &&
+      e.destinationType === check.destination_type &&
+      e.key === check.binding_key &&
       sameArgs(scenario.definitions.bindings[e.bindingIndex].arguments ?? {}, check.arguments ?? {}),
   );
 }
@@ -422,7 +472,9 @@ export function consumerStepView(lay, scenario, play, k) {
     step: k,
     bindings: Object.fromEntries(lay.edges.filter((e) => e.kind === 'binding').map((e) => [e.id, false])),
     queues: Object.fromEntries(scenario.definitions.queues.map((q) => [q.name, { hit: false, held: [], unacked: [] }])),
-    consumers: Object.fromEntries((scenario.consumers ?? []).map((c) => [c.name, { hit: false, present: false, unacked: [], prefetch: 0 }])),
+    consumers: Object.fromEntries(
+      (scenario.consumers ?? []).map((c) => [c.name, { hit: false, present: false, unacked: [], prefetch: 0 }]),
+    ),
     exchanges: {},
     routes: [],
     deliveries: [],

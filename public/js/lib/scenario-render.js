@@ -10,13 +10,7 @@ const EDGE_MS = 420;
 export function createDiagram(root, lay, t) {
   root.replaceChildren();
   root.setAttribute('viewBox', `0 0 ${Math.ceil(lay.width)} ${Math.ceil(lay.height)}`);
-  root.append(
-    svg('defs', {},
-      marker('arrow', 'arrowhead'),
-      marker('arrow-hit', 'arrowhead hit'),
-      marker('arrow-miss', 'arrowhead miss'),
-    ),
-  );
+  root.append(svg('defs', {}, marker('arrow', 'arrowhead'), marker('arrow-hit', 'arrowhead hit'), marker('arrow-miss', 'arrowhead miss')));
   const edgesLayer = svg('g', { class: 'edges' });
   const labelsLayer = svg('g', { class: 'labels' });
   const nodesLayer = svg('g', { class: 'nodes' });
@@ -50,9 +44,12 @@ export function createDiagram(root, lay, t) {
       const at = pointAt(e.points, 0.5);
       const text = e.kind === 'alternate' ? t('diagram.alternate') : t('diagram.deadLetter');
       const size = labelSize([text]);
-      labelEl = svg('g', { class: `edge-label edge-label-${e.kind}` },
+      labelEl = svg(
+        'g',
+        { class: `edge-label edge-label-${e.kind}` },
         svg('rect', { x: at.x - size.w / 2, y: at.y - size.h / 2, width: size.w, height: size.h, rx: 8 }),
-        svg('text', { x: at.x - size.w / 2 + 10, y: at.y + 7 }, text));
+        svg('text', { x: at.x - size.w / 2 + 10, y: at.y + 7 }, text),
+      );
       labelsLayer.append(labelEl);
     }
     edgeEls.set(e.id, { g, labelEl, edge: e });
@@ -62,8 +59,11 @@ export function createDiagram(root, lay, t) {
   for (const n of lay.nodes) {
     const g = svg('g', { class: `node node-${n.kind}`, transform: `translate(${n.x} ${n.y})`, 'data-node': n.id });
     if (n.kind === 'producer') {
-      g.append(svg('circle', { r: n.w / 2 }), svg('text', { y: 9, class: 'node-name' }, 'P'),
-        svg('text', { y: n.h / 2 + 26, class: 'node-caption' }, t('diagram.producer')));
+      g.append(
+        svg('circle', { r: n.w / 2 }),
+        svg('text', { y: 9, class: 'node-name' }, 'P'),
+        svg('text', { y: n.h / 2 + 26, class: 'node-caption' }, t('diagram.producer')),
+      );
     } else if (n.kind === 'exchange') {
       g.setAttribute('data-exchange', n.name);
       g.append(
@@ -94,8 +94,12 @@ export function createDiagram(root, lay, t) {
     nodesLayer.append(g);
     nodeEls.set(n.id, g);
   }
-  const badge = svg('g', { class: 'status-badge', 'data-status-badge': '', visibility: 'hidden' },
-    svg('rect', { rx: 10 }), svg('text', {}, ''));
+  const badge = svg(
+    'g',
+    { class: 'status-badge', 'data-status-badge': '', visibility: 'hidden' },
+    svg('rect', { rx: 10 }),
+    svg('text', {}, ''),
+  );
   root.append(badge);
 
   return new Diagram(root, lay, t, edgeEls, nodeEls, tokensLayer, badge);
@@ -103,8 +107,20 @@ export function createDiagram(root, lay, t) {
 
 function marker(id, cls) {
   // userSpaceOnUse: the same arrowhead on a thin line and on a highlighted thick one.
-  return svg('marker', { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerUnits: 'userSpaceOnUse', markerWidth: 18, markerHeight: 18, orient: 'auto-start-reverse' },
-    svg('path', { d: 'M0,0 L10,5 L0,10 z', class: cls }));
+  return svg(
+    'marker',
+    {
+      id,
+      viewBox: '0 0 10 10',
+      refX: 9,
+      refY: 5,
+      markerUnits: 'userSpaceOnUse',
+      markerWidth: 18,
+      markerHeight: 18,
+      orient: 'auto-start-reverse',
+    },
+    svg('path', { d: 'M0,0 L10,5 L0,10 z', class: cls }),
+  );
 }
 
 class Diagram {
@@ -124,7 +140,14 @@ class Diagram {
     for (const [id, { g, labelEl, edge }] of this.edgeEls) {
       const matched = view.bindings[id];
       if (edge.kind === 'binding') g.setAttribute('data-matched', String(matched === true));
-      const state = view.step === 0 ? 'idle' : onRoute.has(id) || matched ? 'hit' : edge.kind === 'binding' && matched === false && this.checked(view, edge) ? 'miss' : 'idle';
+      const state =
+        view.step === 0
+          ? 'idle'
+          : onRoute.has(id) || matched
+            ? 'hit'
+            : edge.kind === 'binding' && matched === false && this.checked(view, edge)
+              ? 'miss'
+              : 'idle';
       g.setAttribute('data-state', state);
       labelEl?.setAttribute('data-state', state);
       g.firstChild.setAttribute('marker-end', state === 'hit' ? 'url(#arrow-hit)' : state === 'miss' ? 'url(#arrow-miss)' : 'url(#arrow)');
@@ -135,13 +158,27 @@ class Diagram {
         const q = view.queues[n.name];
         g.setAttribute('data-hit', String(q.hit));
         // Ready messages, then (consumer scenarios) the delivered ones the broker still holds until acked.
-        this.drawChips(g.querySelector('.chips'), [...q.held.map((m) => [m, 'queue']), ...(q.unacked ?? []).map((m) => [m, 'unacked'])], chipLabel, n.w - 24);
+        this.drawChips(
+          g.querySelector('.chips'),
+          [...q.held.map((m) => [m, 'queue']), ...(q.unacked ?? []).map((m) => [m, 'unacked'])],
+          chipLabel,
+          n.w - 24,
+        );
       } else if (n.kind === 'consumer') {
         const c = view.consumers?.[n.name];
         g.setAttribute('data-hit', String(!!c?.hit));
         g.setAttribute('data-present', String(c ? c.present || view.step === 0 : true));
-        g.querySelector('[data-prefetch-label]').textContent = c?.present ? (c.prefetch ? this.t('diagram.prefetch', { n: c.prefetch }) : this.t('diagram.noPrefetch')) : '';
-        this.drawChips(g.querySelector('.chips'), (c?.unacked ?? []).map((m) => [m, 'unacked']), chipLabel, 150);
+        g.querySelector('[data-prefetch-label]').textContent = c?.present
+          ? c.prefetch
+            ? this.t('diagram.prefetch', { n: c.prefetch })
+            : this.t('diagram.noPrefetch')
+          : '';
+        this.drawChips(
+          g.querySelector('.chips'),
+          (c?.unacked ?? []).map((m) => [m, 'unacked']),
+          chipLabel,
+          150,
+        );
       } else if (n.kind === 'exchange') {
         g.setAttribute('data-visited', String(!!view.exchanges?.[n.name]?.visited || onRoute.has(`publish:${n.name}`)));
       }
@@ -181,8 +218,14 @@ class Diagram {
       const [m, kind] = item;
       const text = label(m);
       const w = width(item);
-      group.append(svg('g', { class: `chip chip-${kind}`, transform: `translate(${x} 0)`, 'data-chip': text },
-        svg('rect', { width: w, height: 24, rx: 5 }), svg('text', { x: w / 2, y: 18 }, text)));
+      group.append(
+        svg(
+          'g',
+          { class: `chip chip-${kind}`, transform: `translate(${x} 0)`, 'data-chip': text },
+          svg('rect', { width: w, height: 24, rx: 5 }),
+          svg('text', { x: w / 2, y: 18 }, text),
+        ),
+      );
       x += w + 4;
     }
   }
@@ -195,9 +238,10 @@ class Diagram {
     }
     // Discarded: beside the exchange that dropped it. Returned: back at the producer.
     const producer = this.lay.nodes.find((n) => n.kind === 'producer');
-    const first = this.lay.edges.find((e) => e.kind === 'publish' && view.exchanges && view.exchanges[this.lay.byId.get(e.to).name]) ??
+    const first =
+      this.lay.edges.find((e) => e.kind === 'publish' && view.exchanges && view.exchanges[this.lay.byId.get(e.to).name]) ??
       this.lay.edges.find((e) => e.kind === 'publish');
-    const anchor = view.status === 'returned' ? producer : this.lay.byId.get(first?.to) ?? producer;
+    const anchor = view.status === 'returned' ? producer : (this.lay.byId.get(first?.to) ?? producer);
     // The badge's type is larger than a binding label's.
     const size = { w: [...text].length * 14 + 18, h: labelSize([text]).h };
     const x = Math.max(4, anchor.x - size.w / 2);
@@ -219,18 +263,26 @@ class Diagram {
     if (view.routes.length > 0) {
       for (const route of view.routes) tracks.push({ edges: pathOf(route.edges), label: route.message ?? tokenLabel, delay: 0 });
     } else if (view.status === 'discarded' || view.status === 'returned') {
-      const publish = this.lay.edges.find((e) => e.kind === 'publish' && view.exchanges && view.exchanges[this.lay.byId.get(e.to).name]) ?? this.lay.edges.find((e) => e.kind === 'publish');
-      if (publish) tracks.push({ edges: [publish], label: tokenLabel, delay: 0, back: view.status === 'returned', fade: view.status === 'discarded' });
+      const publish =
+        this.lay.edges.find((e) => e.kind === 'publish' && view.exchanges && view.exchanges[this.lay.byId.get(e.to).name]) ??
+        this.lay.edges.find((e) => e.kind === 'publish');
+      if (publish)
+        tracks.push({ edges: [publish], label: tokenLabel, delay: 0, back: view.status === 'returned', fade: view.status === 'discarded' });
     }
     const afterFirst = tracks.reduce((m, tr) => Math.max(m, tr.edges.length), 0) * EDGE_MS;
-    for (const dl of view.deadLetterRoutes ?? []) tracks.push({ edges: pathOf(dl.edges), label: `#${dl.message + 1}`, delay: afterFirst, kind: 'dead' });
-    for (const d of view.deliveries ?? []) tracks.push({ edges: pathOf(d.edges), label: d.message, delay: afterFirst, kind: d.redelivered ? 'redelivered' : 'delivery' });
+    for (const dl of view.deadLetterRoutes ?? [])
+      tracks.push({ edges: pathOf(dl.edges), label: `#${dl.message + 1}`, delay: afterFirst, kind: 'dead' });
+    for (const d of view.deliveries ?? [])
+      tracks.push({ edges: pathOf(d.edges), label: d.message, delay: afterFirst, kind: d.redelivered ? 'redelivered' : 'delivery' });
 
     const tokens = tracks.map((tr) => {
       const size = labelSize([tr.label || '✉']);
-      const g = svg('g', { class: `token${tr.kind ? ` token-${tr.kind}` : ''}`, visibility: 'hidden' },
+      const g = svg(
+        'g',
+        { class: `token${tr.kind ? ` token-${tr.kind}` : ''}`, visibility: 'hidden' },
         svg('rect', { x: -size.w / 2, y: -17, width: size.w, height: 34, rx: 8 }),
-        svg('text', { y: 7 }, tr.label || '✉'));
+        svg('text', { y: 7 }, tr.label || '✉'),
+      );
       this.tokensLayer.append(g);
       return { tr, g, total: tr.edges.length * EDGE_MS * (tr.back ? 2 : 1) };
     });

@@ -25,12 +25,17 @@ export function explainRouting(container, scenario, played, k, t) {
     const list = el('ul', { class: 'why-lookups' });
     for (const lookup of trace.default_exchange) {
       list.append(
-        el('li', { 'data-matched': String(lookup.exists) },
+        el(
+          'li',
+          { 'data-matched': String(lookup.exists) },
           verdict(lookup.exists),
-          t(lookup.exists ? 'why.default.found' : 'why.default.missing', { queue: lookup.queue })),
+          t(lookup.exists ? 'why.default.found' : 'why.default.missing', { queue: lookup.queue }),
+        ),
       );
     }
-    container.append(el('section', { class: 'why-hop', 'data-hop': '' }, el('h3', {}, t('why.default.title')), el('p', {}, t('why.default.rule')), list));
+    container.append(
+      el('section', { class: 'why-hop', 'data-hop': '' }, el('h3', {}, t('why.default.title')), el('p', {}, t('why.default.rule')), list),
+    );
   }
 
   for (const hop of trace.hops) container.append(explainHop(hop, t));
@@ -42,10 +47,18 @@ export function explainRouting(container, scenario, played, k, t) {
     if (text) container.append(el('p', { class: `why-event why-event-${event.kind}` }, text));
   }
   for (const dl of trace.dead_letters) {
-    container.append(el('p', { class: 'why-event' }, t('why.deadLetterRoute', {
-      message: `#${dl.message + 1}`, queue: dl.from_queue, exchange: dl.dead_letter_exchange,
-      queues: dl.queues.length ? dl.queues.join(', ') : t('why.nowhere'),
-    })));
+    container.append(
+      el(
+        'p',
+        { class: 'why-event' },
+        t('why.deadLetterRoute', {
+          message: `#${dl.message + 1}`,
+          queue: dl.from_queue,
+          exchange: dl.dead_letter_exchange,
+          queues: dl.queues.length ? dl.queues.join(', ') : t('why.nowhere'),
+        }),
+      ),
+    );
   }
   if (played.prediction_mismatch) container.append(el('p', { class: 'why-mismatch', role: 'alert' }, t('why.mismatch')));
 }
@@ -57,15 +70,23 @@ function verdict(ok) {
 function topicWords(routingKey, t) {
   // "" has zero words; any other key has (dots + 1) words, empty words included.
   const words = routingKey === '' ? [] : routingKey.split('.');
-  return el('p', { class: 'why-words' },
-    t('why.topic.words', { n: words.length }), ' ',
-    ...words.map((w) => el('code', { class: 'word' }, w === '' ? '∅' : w)));
+  return el(
+    'p',
+    { class: 'why-words' },
+    t('why.topic.words', { n: words.length }),
+    ' ',
+    ...words.map((w) => el('code', { class: 'word' }, w === '' ? '∅' : w)),
+  );
 }
 
 function explainHop(hop, t) {
   const title = t('why.hop', { exchange: hop.exchange === '' ? '""' : hop.exchange, type: hop.type });
   const via = hop.via === 'publish' ? '' : t(`why.via.${hop.via}`, { from: hop.from ?? '' });
-  const section = el('section', { class: 'why-hop', 'data-hop': hop.exchange }, el('h3', {}, title, via ? el('small', {}, ` — ${via}`) : null));
+  const section = el(
+    'section',
+    { class: 'why-hop', 'data-hop': hop.exchange },
+    el('h3', {}, title, via ? el('small', {}, ` — ${via}`) : null),
+  );
   if (hop.bindings.length === 0) section.append(el('p', {}, t('why.noBindings')));
   const list = el('ul', { class: 'why-bindings' });
   for (const check of hop.bindings) list.append(explainBinding(check, t));
@@ -74,19 +95,35 @@ function explainHop(hop, t) {
     const ae = hop.alternate_exchange;
     section.append(el('p', { class: 'why-ae' }, t(ae.exists ? 'why.ae' : 'why.ae.missing', { exchange: hop.exchange, ae: ae.name })));
   }
-  if (hop.skipped_exchanges?.length) section.append(el('p', { class: 'why-note' }, t('why.skipped', { names: hop.skipped_exchanges.join(', ') })));
+  if (hop.skipped_exchanges?.length)
+    section.append(el('p', { class: 'why-note' }, t('why.skipped', { names: hop.skipped_exchanges.join(', ') })));
   return section;
 }
 
 function explainBinding(check, t) {
-  const target = check.destination_type === 'exchange' ? t('why.toExchange', { name: check.destination }) : t('why.toQueue', { name: check.destination });
+  const target =
+    check.destination_type === 'exchange'
+      ? t('why.toExchange', { name: check.destination })
+      : t('why.toQueue', { name: check.destination });
   const d = check.detail;
   const key = d.kind === 'headers' ? '' : check.binding_key === '' ? '""' : check.binding_key;
-  const li = el('li', { 'data-why-binding': '', 'data-matched': String(check.matched) },
-    el('div', { class: 'why-binding-head' }, verdict(check.matched), key ? el('code', {}, key) : null, ' → ', target));
+  const li = el(
+    'li',
+    { 'data-why-binding': '', 'data-matched': String(check.matched) },
+    el('div', { class: 'why-binding-head' }, verdict(check.matched), key ? el('code', {}, key) : null, ' → ', target),
+  );
   if (d.kind === 'direct') {
     for (const c of d.comparisons) {
-      li.append(el('p', {}, t(c.equal ? 'why.direct.equal' : 'why.direct.differs', { key: check.binding_key === '' ? '""' : check.binding_key, rk: c.routing_key === '' ? '""' : c.routing_key })));
+      li.append(
+        el(
+          'p',
+          {},
+          t(c.equal ? 'why.direct.equal' : 'why.direct.differs', {
+            key: check.binding_key === '' ? '""' : check.binding_key,
+            rk: c.routing_key === '' ? '""' : c.routing_key,
+          }),
+        ),
+      );
     }
   } else if (d.kind === 'fanout') {
     li.append(el('p', {}, t('why.fanout')));
@@ -104,7 +141,13 @@ function topicTable(attempt, t) {
   const top = el('tr', {}, el('th', { scope: 'row' }, t('why.topic.pattern')));
   const bottom = el('tr', {}, el('th', { scope: 'row' }, t('why.topic.key')));
   attempt.alignment.forEach((a) => {
-    top.append(el('td', { class: a.pattern_word === '#' || a.pattern_word === '*' ? 'wild' : undefined }, a.pattern_word === '' ? '∅' : a.pattern_word));
+    top.append(
+      el(
+        'td',
+        { class: a.pattern_word === '#' || a.pattern_word === '*' ? 'wild' : undefined },
+        a.pattern_word === '' ? '∅' : a.pattern_word,
+      ),
+    );
     bottom.append(el('td', {}, a.key_words.length === 0 ? t('why.topic.zero') : a.key_words.map((w) => (w === '' ? '∅' : w)).join('.')));
   });
   const failed = attempt.failed_at;
@@ -133,24 +176,44 @@ function topicFailure(attempt, t) {
 }
 
 function headersTable(detail, check, t) {
-  const table = el('table', { class: 'why-headers' },
-    el('thead', {}, el('tr', {},
-      el('th', {}, t('why.headers.key')), el('th', {}, t('why.headers.binding')),
-      el('th', {}, t('why.headers.message')), el('th', {}, t('why.headers.result')))));
+  const table = el(
+    'table',
+    { class: 'why-headers' },
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        el('th', {}, t('why.headers.key')),
+        el('th', {}, t('why.headers.binding')),
+        el('th', {}, t('why.headers.message')),
+        el('th', {}, t('why.headers.result')),
+      ),
+    ),
+  );
   const body = el('tbody');
   for (const row of detail.rows) {
-    body.append(el('tr', { 'data-result': row.result },
-      el('td', {}, el('code', {}, row.key)),
-      el('td', {}, row.binding_value === null ? t('why.headers.any') : formatValue(row.binding_value)),
-      el('td', {}, row.present ? formatValue(row.message_value ?? null) : row.result === 'ignored' ? '—' : t('why.headers.absent')),
-      el('td', {}, t(`why.headers.${row.result}`))));
+    body.append(
+      el(
+        'tr',
+        { 'data-result': row.result },
+        el('td', {}, el('code', {}, row.key)),
+        el('td', {}, row.binding_value === null ? t('why.headers.any') : formatValue(row.binding_value)),
+        el('td', {}, row.present ? formatValue(row.message_value ?? null) : row.result === 'ignored' ? '—' : t('why.headers.absent')),
+        el('td', {}, t(`why.headers.${row.result}`)),
+      ),
+    );
   }
   table.append(body);
   const mode = detail.x_match;
-  return el('div', { class: 'why-headers-box' },
+  return el(
+    'div',
+    { class: 'why-headers-box' },
     el('p', {}, t(`why.headers.mode.${mode}`, { mode })),
     table,
-    el('p', { class: 'why-reason' }, t(check.matched ? 'why.headers.matched' : 'why.headers.failed', { mode })));
+    el('p', { class: 'why-reason' }, t(check.matched ? 'why.headers.matched' : 'why.headers.failed', { mode })),
+  );
 }
 
 function resultLine(played, trace, t) {
@@ -179,12 +242,18 @@ function duplicateNotes(trace, t) {
 function queueEventText(event, t) {
   const message = `#${event.message + 1}`;
   switch (event.kind) {
-    case 'dropped': return t('why.event.dropped', { message, queue: event.queue, reason: event.reason });
-    case 'rejected': return t('why.event.rejected', { message, queue: event.queue });
-    case 'dead-lettered': return t('why.event.deadLettered', { message, queue: event.queue, reason: event.reason, exchange: event.dead_letter_exchange });
-    case 'dead-letter-dropped': return t('why.event.deadLetterDropped', { message, queue: event.queue, why: event.why });
-    case 'missing-queue': return t('why.event.missingQueue', { queue: event.queue });
-    default: return null;
+    case 'dropped':
+      return t('why.event.dropped', { message, queue: event.queue, reason: event.reason });
+    case 'rejected':
+      return t('why.event.rejected', { message, queue: event.queue });
+    case 'dead-lettered':
+      return t('why.event.deadLettered', { message, queue: event.queue, reason: event.reason, exchange: event.dead_letter_exchange });
+    case 'dead-letter-dropped':
+      return t('why.event.deadLetterDropped', { message, queue: event.queue, why: event.why });
+    case 'missing-queue':
+      return t('why.event.missingQueue', { queue: event.queue });
+    default:
+      return null;
   }
 }
 
@@ -202,24 +271,38 @@ export function explainConsumers(container, scenario, played, k, t) {
   for (const a of step.actions) {
     let text;
     if (a.type === 'publish') text = t('why.action.publish', { message: a.message.payload, queue: a.message.routing_key });
-    else if (a.type === 'consume') text = t(a.prefetch ? 'why.action.consumePrefetch' : 'why.action.consume', { consumer: a.consumer, queue: a.queue, n: a.prefetch ?? 0 });
+    else if (a.type === 'consume')
+      text = t(a.prefetch ? 'why.action.consumePrefetch' : 'why.action.consume', {
+        consumer: a.consumer,
+        queue: a.queue,
+        n: a.prefetch ?? 0,
+      });
     else if (a.type === 'ack') text = t('why.action.ack', { consumer: a.consumer, message: a.message });
-    else if (a.type === 'nack') text = t(a.requeue ? 'why.action.nackRequeue' : 'why.action.nackDrop', { consumer: a.consumer, message: a.message });
+    else if (a.type === 'nack')
+      text = t(a.requeue ? 'why.action.nackRequeue' : 'why.action.nackDrop', { consumer: a.consumer, message: a.message });
     else if (a.type === 'leave') text = t('why.action.leave', { consumer: a.consumer });
     list.append(el('li', { 'data-action-type': a.type }, text));
   }
   container.append(el('h3', {}, t('why.actions')), list);
   const deliveries = el('ul', { class: 'why-deliveries' });
   for (const d of played.deliveries) {
-    deliveries.append(el('li', { 'data-redelivered': String(d.redelivered) },
-      t(d.redelivered ? 'why.delivery.redelivered' : 'why.delivery', { message: d.message, consumer: d.consumer })));
+    deliveries.append(
+      el(
+        'li',
+        { 'data-redelivered': String(d.redelivered) },
+        t(d.redelivered ? 'why.delivery.redelivered' : 'why.delivery', { message: d.message, consumer: d.consumer }),
+      ),
+    );
   }
   container.append(el('h3', {}, t('why.deliveries')));
   container.append(played.deliveries.length ? deliveries : el('p', {}, t('why.noDelivery')));
   const ready = Object.entries(played.ready).filter(([, msgs]) => msgs.length > 0);
   for (const [queue, msgs] of ready) {
     const anyone = Object.keys(played.unacked).length > 0;
-    container.append(el('p', { class: 'why-note' }, t(anyone ? 'why.stillReady.limit' : 'why.stillReady', { queue, messages: msgs.join(', ') })));
+    container.append(
+      el('p', { class: 'why-note' }, t(anyone ? 'why.stillReady.limit' : 'why.stillReady', { queue, messages: msgs.join(', ') })),
+    );
   }
-  if (played.mismatch) container.append(el('p', { class: 'why-mismatch', role: 'alert' }, t('why.countMismatch', { detail: played.mismatch })));
+  if (played.mismatch)
+    container.append(el('p', { class: 'why-mismatch', role: 'alert' }, t('why.countMismatch', { detail: played.mismatch })));
 }

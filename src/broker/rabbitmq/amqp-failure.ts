@@ -3,7 +3,7 @@
 // message "NOT_FOUND - no exchange 'x' in vhost '/'"`, and `code` = 404.
 // Here it becomes data: { code, text, message } (design: errors are data).
 import type { AmqpError } from '../../engine/types.js';
-import { REPLY_TEXT } from '../../engine/errors.js';
+import { REPLY_TEXT } from '../../amqp/reply-codes.js';
 
 export function replyText(code: number): string {
   return REPLY_TEXT[code] ?? 'ERROR';
@@ -16,7 +16,7 @@ export function amqpRefusal(err: unknown): AmqpError | null {
   // 320 and the like close the connection: not a refusal of one operation.
   if (e.code < 400 || e.code === 320) return null;
   const quoted = /with message "([\s\S]*)"$/.exec(e.message);
-  return { code: e.code, text: replyText(e.code), message: quoted ? quoted[1]! : e.message };
+  return { code: e.code, text: replyText(e.code), message: quoted ? quoted[1] : e.message };
 }
 
 /** The refusal RabbitMQ would send, built locally for requests we must not send (see setup.ts). */

@@ -60,7 +60,7 @@ export class MessageTagger {
   private identifyUntagged(properties: AmqpProperties, content: Buffer): number | null {
     for (let index = 0; index < this.messages.length; index++) {
       if (this.tagFor(index) !== null) continue;
-      const m = this.messages[index]!;
+      const m = this.messages[index];
       const props: MessageProperties = m.properties ?? {};
       if (!content.equals(Buffer.from(m.payload ?? '', 'utf8'))) continue;
       if (TAG_PROPERTIES.every(([requestName, amqpName]) => props[requestName] === properties[amqpName])) return index;

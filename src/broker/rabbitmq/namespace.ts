@@ -9,7 +9,7 @@ const MAX_NAME_BYTES = 255;
 
 /**
  * RabbitMQ strips CR and LF from exchange and queue names on declare, delete
- * and bind (strip_cr_lf/1, semantics §9) — but not on publish, nor inside
+ * and bind (strip_cr_lf/1, docs/semantics.md §9) — but not on publish, nor inside
  * argument values, where names are looked up exactly as sent.
  */
 export function stripCrLf(name: string): string {

@@ -21,7 +21,7 @@ export async function onChannels<T>(
     let tracked: TrackedChannel | null = null;
     try {
       while (next < items.length) {
-        const item = items[next++]!;
+        const item = items[next++];
         tracked ??= await pool.plain();
         try {
           await work(tracked.channel, item);

@@ -20,6 +20,10 @@ export function predictionMismatches(facts: RunOutcome, predicted: RunOutcome): 
     }
     return out;
   }
+  const where = (o: RunOutcome) => (o.refusals ?? []).map((r) => `${r.kind} ${r.index} (${r.code})`).join(', ') || 'none';
+  if (where(facts) !== where(predicted)) {
+    out.push(`setup: the broker refused ${where(facts)}, the engine predicted ${where(predicted)}`);
+  }
   const names = new Set([...Object.keys(facts.queues ?? {}), ...Object.keys(predicted.queues ?? {})]);
   for (const name of names) {
     const got = facts.queues?.[name];

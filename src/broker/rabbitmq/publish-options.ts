@@ -29,5 +29,5 @@ export function publishOptions(message: MessageSpec, tag: Tag | null, ns: Namesp
   }
   if (message.properties?.headers) options.headers = withRunQueueNames(message.properties.headers, ns);
   if (tag) options[tag.property] = tag.value;
-  return options as Options.Publish;
+  return options;
 }

@@ -50,7 +50,7 @@ export async function publishMessages(messages: MessageSpec[], context: PublishC
   let inFlight: Promise<unknown>[] = [];
   try {
     for (let index = 0; index < messages.length; index++) {
-      const message = messages[index]!;
+      const message = messages[index];
       const exchange = context.ns.exchangeToPublish(message.exchange);
       if (cannotFail(message, exchange, context)) {
         inFlight.push(send(tracked.channel, exchange, message, index, context));
@@ -99,7 +99,9 @@ function cannotFail(message: MessageSpec, exchange: string, context: PublishCont
 function send(channel: ConfirmChannel, exchange: string, message: MessageSpec, index: number, context: PublishContext): Promise<void> {
   return new Promise((resolve) => {
     const body = Buffer.from(message.payload ?? '', 'utf8');
-    channel.publish(exchange, message.routing_key ?? '', body, publishOptions(message, context.tagger.tagFor(index), context.ns), () => resolve());
+    channel.publish(exchange, message.routing_key ?? '', body, publishOptions(message, context.tagger.tagFor(index), context.ns), () =>
+      resolve(),
+    );
   });
 }
 

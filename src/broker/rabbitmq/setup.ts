@@ -1,15 +1,19 @@
 // Declares a run's topology on the broker, in the order the definitions list
 // it (exchanges, then queues, then bindings), and stops at the first
-// refusal — which is an outcome, not an exception.
+// refusal — which is an outcome, not an exception. In 'skip' mode (the
+// sandbox) a refusal is noted and setup goes on without that entity, on a
+// fresh channel (the broker closed the one it refused on).
 import type { Channel } from 'amqplib';
-import type { AmqpError, Definitions, RunOutcome } from '../../engine/types.js';
+import type { AmqpError, Definitions, RunOptions, RunOutcome, SetupRefusal } from '../../engine/types.js';
+import { refusalReason } from '../../engine/refusal-reason.js';
 import { amqpRefusal, localRefusal } from './amqp-failure.js';
-import type { ChannelPool } from './channel-pool.js';
+import type { ChannelPool, TrackedChannel } from './channel-pool.js';
 import type { Created } from './created.js';
 import { exchangeArguments, queueArguments, withRunQueueNames } from './declare-arguments.js';
 import { Namespace, stripCrLf } from './namespace.js';
 import { onChannels } from './parallel.js';
-import { KNOWN_EXCHANGE_TYPES, PREDECLARED_EXCHANGES } from './predeclared.js';
+import { PREDECLARED_EXCHANGES } from '../../amqp/predeclared.js';
+import { isExchangeType } from '../../amqp/exchange-types.js';
 
 /** A queue of the run, as the outcome lists it. */
 export interface RunQueue {
@@ -28,6 +32,8 @@ export interface SetupResult {
   exchanges: Map<string, { internal: boolean }>;
   /** Declared queues in first-declaration order, one entry per real queue. */
   queues: RunQueue[];
+  /** 'skip' mode: every refusal, in the order made. */
+  refusals: SetupRefusal[];
 }
 
 /** A refusal during setup: where it happened and what the broker said. */
@@ -52,24 +58,74 @@ export async function declareTopology(
   needs: SetupNeeds,
   mentioned: Set<string>,
   created: Created,
+  onRefusal: NonNullable<RunOptions['onRefusal']> = 'stop',
 ): Promise<SetupResult> {
-  const result: SetupResult = { error: null, exchanges: new Map(), queues: [] };
+  const result: SetupResult = { error: null, exchanges: new Map(), queues: [], refusals: [] };
   await declarePrivateCopies(pool, ns, mentioned, created, result);
-  const tracked = await pool.plain();
+  const setup = new SetupChannel(pool, await pool.plain(), (err) => {
+    const refusal = { ...err.refusal, message: ns.translate(err.refusal.message) };
+    if (onRefusal === 'stop') throw err;
+    result.refusals.push({ ...err.at, ...refusal, ...refusalReason(refusal) });
+  });
   try {
-    const ch = tracked.channel;
-    await declareExchanges(ch, ns, definitions, created, result);
-    const lastQueue = await declareQueues(ch, ns, definitions, created, result);
-    await declareBindings(ch, ns, definitions, lastQueue, created);
-    if (needs.defaultExchange) await declareDefaultStandIn(ch, ns, created, result);
+    await declareExchanges(setup, ns, definitions, created, result);
+    const lastQueue = await declareQueues(setup, ns, definitions, created, result);
+    await declareBindings(setup, ns, definitions, lastQueue, created);
+    if (needs.defaultExchange) await declareDefaultStandIn(await setup.channel(), ns, created, result);
   } catch (err) {
     if (!(err instanceof SetupRefused)) throw err;
     result.error = { code: err.refusal.code, message: ns.translate(err.refusal.message) };
     result.errorAt = err.at;
   } finally {
-    pool.release(tracked);
+    setup.release();
   }
   return result;
+}
+
+/**
+ * The channel setup declares on. A refusal closes it on the broker's side
+ * (404, 403, 406 are channel errors): in 'skip' mode the next declaration
+ * gets a fresh channel; the closed one is never given back to the pool.
+ */
+class SetupChannel {
+  private broken = false;
+  constructor(
+    private readonly pool: ChannelPool,
+    private tracked: TrackedChannel,
+    /** Throws to end setup ('stop'), or records the refusal and returns ('skip'). */
+    readonly onRefused: (err: SetupRefused) => void,
+  ) {}
+
+  async channel(): Promise<Channel> {
+    if (this.broken) {
+      this.tracked = await this.pool.plain();
+      this.broken = false;
+    }
+    return this.tracked.channel;
+  }
+
+  /** `operation` on the channel; a broker refusal → onRefused (and null when it returns). */
+  async attempt<T>(at: NonNullable<RunOutcome['setup_error_at']>, operation: (ch: Channel) => Promise<T>): Promise<T | null> {
+    const ch = await this.channel();
+    try {
+      return await operation(ch);
+    } catch (err) {
+      const refusal = amqpRefusal(err);
+      if (!refusal) throw err;
+      this.broken = true;
+      this.onRefused(new SetupRefused(refusal, at));
+      return null;
+    }
+  }
+
+  /** A refusal made here, without asking the broker (the channel stays open). */
+  refuseLocally(refusal: AmqpError, at: NonNullable<RunOutcome['setup_error_at']>): void {
+    this.onRefused(new SetupRefused(refusal, at));
+  }
+
+  release(): void {
+    if (!this.broken) this.pool.release(this.tracked);
+  }
 }
 
 /** Every string in the request that may name a predeclared exchange. */
@@ -103,20 +159,21 @@ async function declarePrivateCopies(pool: ChannelPool, ns: Namespace, mentioned:
   if (result.exchanges.size !== copies.length) throw new Error('a private copy of a predeclared exchange was refused');
 }
 
-async function declareExchanges(ch: Channel, ns: Namespace, definitions: Definitions, created: Created, result: SetupResult) {
+async function declareExchanges(setup: SetupChannel, ns: Namespace, definitions: Definitions, created: Created, result: SetupResult) {
   const exchanges = definitions.exchanges ?? [];
   for (let index = 0; index < exchanges.length; index++) {
-    const x = exchanges[index]!;
+    const x = exchanges[index];
     const at = { kind: 'exchange' as const, index };
     // RabbitMQ checks the type before anything else, and answers an unknown
-    // one by closing the WHOLE connection (503, semantics §9): that would cut
+    // one by closing the WHOLE connection (503, docs/semantics.md §9): that would cut
     // every user's run, so the refusal is made here, with the broker's words.
-    if (!KNOWN_EXCHANGE_TYPES.has(x.type)) {
-      throw new SetupRefused(localRefusal(503, `unknown exchange type '${x.type}'`), at);
+    if (!isExchangeType(x.type)) {
+      setup.refuseLocally(localRefusal(503, `unknown exchange type '${x.type}'`), at);
+      continue;
     }
     const real = ns.exchangeToDeclare(x.name, (n) => PREDECLARED_EXCHANGES.has(n));
     const internal = x.internal ?? false;
-    await refusable(at, () =>
+    const ok = await setup.attempt(at, (ch) =>
       ch.assertExchange(real, x.type, {
         durable: x.durable ?? false,
         autoDelete: x.auto_delete ?? false,
@@ -124,19 +181,20 @@ async function declareExchanges(ch: Channel, ns: Namespace, definitions: Definit
         arguments: exchangeArguments(x.arguments, ns),
       }),
     );
+    if (!ok) continue;
     created.exchanges.add(real);
     result.exchanges.set(real, { internal });
   }
 }
 
 /** Declares the queues; answers the last one declared (for the queue.bind "" shortcut). */
-async function declareQueues(ch: Channel, ns: Namespace, definitions: Definitions, created: Created, result: SetupResult) {
+async function declareQueues(setup: SetupChannel, ns: Namespace, definitions: Definitions, created: Created, result: SetupResult) {
   const queues = definitions.queues ?? [];
   let last: RunQueue | null = null;
   for (let index = 0; index < queues.length; index++) {
-    const q = queues[index]!;
+    const q = queues[index];
     const requested = ns.queueToDeclare(q.name);
-    const ok = await refusable({ kind: 'queue', index }, () =>
+    const ok = await setup.attempt({ kind: 'queue', index }, (ch) =>
       ch.assertQueue(requested, {
         durable: q.durable ?? false,
         autoDelete: q.auto_delete ?? false,
@@ -144,6 +202,7 @@ async function declareQueues(ch: Channel, ns: Namespace, definitions: Definition
         arguments: queueArguments(q.arguments, ns),
       }),
     );
+    if (!ok) continue;
     const real = ok.queue;
     if (requested === '') ns.noteGeneratedQueue(real);
     created.queues.add(real);
@@ -154,10 +213,10 @@ async function declareQueues(ch: Channel, ns: Namespace, definitions: Definition
   return last;
 }
 
-async function declareBindings(ch: Channel, ns: Namespace, definitions: Definitions, lastQueue: RunQueue | null, created: Created) {
+async function declareBindings(setup: SetupChannel, ns: Namespace, definitions: Definitions, lastQueue: RunQueue | null, created: Created) {
   const bindings = definitions.bindings ?? [];
   for (let index = 0; index < bindings.length; index++) {
-    const b = bindings[index]!;
+    const b = bindings[index];
     const at = { kind: 'binding' as const, index };
     const source = ns.exchangeToBind(b.source);
     let key = b.routing_key ?? '';
@@ -165,7 +224,7 @@ async function declareBindings(ch: Channel, ns: Namespace, definitions: Definiti
     if ((b.destination_type ?? 'queue') === 'exchange') {
       const destination = ns.exchangeToBind(b.destination);
       created.link(source, destination);
-      await refusable(at, () => ch.bindExchange(destination, source, key, args));
+      await setup.attempt(at, (ch) => ch.bindExchange(destination, source, key, args));
       continue;
     }
     let destination: string;
@@ -173,13 +232,16 @@ async function declareBindings(ch: Channel, ns: Namespace, definitions: Definiti
       // queue.bind shortcut: "" is the channel's most recently declared queue,
       // and a "" key becomes that queue's name (expand_shortcuts, §10). Resolved
       // here: a pooled channel must never reveal a queue of an earlier run.
-      if (!lastQueue) throw new SetupRefused(localRefusal(404, 'no previously declared queue'), at);
+      if (!lastQueue) {
+        setup.refuseLocally(localRefusal(404, 'no previously declared queue'), at);
+        continue;
+      }
       destination = lastQueue.real;
       if (key === '') key = lastQueue.visible;
     } else {
       destination = ns.queueToBind(b.destination);
     }
-    await refusable(at, () => ch.bindQueue(destination, source, key, args));
+    await setup.attempt(at, (ch) => ch.bindQueue(destination, source, key, args));
   }
 }
 
@@ -196,14 +258,3 @@ async function declareDefaultStandIn(ch: Channel, ns: Namespace, created: Create
   result.exchanges.set(ns.defaultExchange, { internal: false });
   for (const q of result.queues) await ch.bindQueue(q.real, ns.defaultExchange, q.visible, {});
 }
-
-async function refusable<T>(at: NonNullable<RunOutcome['setup_error_at']>, operation: () => Promise<T>): Promise<T> {
-  try {
-    return await operation();
-  } catch (err) {
-    const refusal = amqpRefusal(err);
-    if (refusal) throw new SetupRefused(refusal, at);
-    throw err;
-  }
-}
-

@@ -35,8 +35,8 @@ class DirectIndex implements BindingIndex {
   collect(message: RoutableMessage, out: Binding[]): void {
     const keys = message.routingKeys;
     for (let i = 0; i < keys.length; i++) {
-      const list = this.byKey.get(keys[i]!);
-      if (list) for (let j = 0; j < list.length; j++) out.push(list[j]!);
+      const list = this.byKey.get(keys[i]);
+      if (list) for (let j = 0; j < list.length; j++) out.push(list[j]);
     }
   }
 }

@@ -3,7 +3,7 @@
 // recursion, alternate exchanges, the cycle guard and de-duplication live
 // once, in ../router.ts (as in RabbitMQ's rabbit_exchange_type_*.erl).
 import type { AmqpError, ExchangeType, FieldTable, MatchDetail } from '../types.js';
-import type { HeadersBindingSpec } from './headers.js';
+import type { HeadersBindingSpec } from './headers-binding.js';
 
 /** A binding as stored: declared fields plus what was compiled at bind time. */
 export interface Binding {

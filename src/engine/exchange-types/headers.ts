@@ -10,19 +10,11 @@
 // strings, booleans only with booleans, nested tables/arrays tag for tag.
 import { amqpError } from '../errors.js';
 import { compareKeys, erlangEquals, erlangTerm, toWire, type Wire } from '../field-values.js';
-import type { FieldTable, FieldValue, HeaderRow } from '../types.js';
+import type { FieldTable, HeaderRow, HeadersVerdict } from '../types.js';
 import { ListIndex, type Binding, type ExchangeTypeModule, type RoutableMessage } from './exchange-type.js';
+import { X_MATCH_VALUES, type HeadersBindingSpec, type XMatch } from './headers-binding.js';
 
-export type XMatch = 'all' | 'any' | 'all-with-x' | 'any-with-x';
-const X_MATCH_VALUES: readonly string[] = ['all', 'any', 'all-with-x', 'any-with-x'];
-
-export interface HeadersBindingSpec {
-  xMatch: XMatch;
-  /** Whether x-match was given (absent means all). */
-  xMatchGiven: boolean;
-  /** Every argument, key-sorted as RabbitMQ sorts binding args at bind time. */
-  args: { key: string; value: FieldValue; wire: Wire; compared: boolean }[];
-}
+export type { HeadersBindingSpec, XMatch };
 
 /** Bind-time check of x-match (rabbit_exchange_type_headers:validate_binding/2). */
 export function validateXMatch(args: FieldTable): ReturnType<ExchangeTypeModule['validateBinding']> {
@@ -41,7 +33,9 @@ export function compileHeadersBinding(args: FieldTable): HeadersBindingSpec {
   const given = typeof args['x-match'] === 'string';
   const xMatch = (given ? args['x-match'] : 'all') as XMatch;
   const withX = xMatch === 'all-with-x' || xMatch === 'any-with-x';
-  const keys = Object.keys(args).filter((k) => args[k] !== undefined).sort(compareKeys);
+  const keys = Object.keys(args)
+    .filter((k) => args[k] !== undefined)
+    .sort(compareKeys);
   return {
     xMatch,
     xMatchGiven: given,
@@ -110,33 +104,25 @@ export const headers: ExchangeTypeModule = {
       return row;
     });
     const matched = headersMatch(spec, message);
-    return { matched, detail: { kind: 'headers', x_match: spec.xMatch, rows, reason: reason(spec, rows, matched) } };
+    return { matched, detail: { kind: 'headers', x_match: spec.xMatch, rows, verdict: verdict(spec, rows, matched) } };
   },
   createIndex: () => new ListIndex((binding: Binding, message) => headersMatch(binding.headers!, message)),
 };
 
-/** One sentence saying why the binding matched or not. */
-function reason(spec: HeadersBindingSpec, rows: HeaderRow[], matched: boolean): string {
-  const mode = spec.xMatchGiven ? `x-match=${spec.xMatch}` : 'x-match absent (so all)';
+/** Why the binding matched or not, as a code and the header it names. */
+function verdict(spec: HeadersBindingSpec, rows: HeaderRow[], matched: boolean): HeadersVerdict {
   const compared = rows.filter((r) => r.result !== 'ignored');
-  const ignoredX = rows.filter((r) => r.result === 'ignored' && r.key !== 'x-match');
-  const note = ignoredX.length
-    ? ` (${ignoredX.map((r) => JSON.stringify(r.key)).join(', ')} ignored: x- arguments count only with all-with-x or any-with-x)`
-    : '';
-  const all = spec.xMatch === 'all' || spec.xMatch === 'all-with-x';
-  let text: string;
-  if (compared.length === 0) {
-    text = all ? `${mode} with nothing to compare: every message matches` : `${mode} with nothing to compare: no message matches`;
-  } else if (all) {
-    const first = compared.find((r) => r.result !== 'match');
-    text = matched
-      ? `${mode}: all ${compared.length} compared header(s) match`
-      : `${mode}: header ${JSON.stringify(first!.key)} ${first!.result === 'missing' ? 'is missing' : 'has another value'}`;
-  } else {
-    const hit = compared.find((r) => r.result === 'match');
-    text = matched
-      ? `${mode}: header ${JSON.stringify(hit!.key)} matches`
-      : `${mode}: none of the ${compared.length} compared header(s) match`;
+  const base = {
+    compared: compared.length,
+    x_match_given: spec.xMatchGiven,
+    ignored_x: rows.filter((r) => r.result === 'ignored' && r.key !== 'x-match').map((r) => r.key),
+  };
+  if (compared.length === 0) return { code: 'nothing-compared', ...base };
+  if (spec.xMatch === 'all' || spec.xMatch === 'all-with-x') {
+    if (matched) return { code: 'all-match', ...base };
+    const first = compared.find((r) => r.result !== 'match')!;
+    return { code: first.result === 'missing' ? 'header-missing' : 'header-differs', key: first.key, ...base };
   }
-  return text + note;
+  if (!matched) return { code: 'none-match', ...base };
+  return { code: 'header-matches', key: compared.find((r) => r.result === 'match')!.key, ...base };
 }

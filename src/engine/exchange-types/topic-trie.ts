@@ -3,7 +3,7 @@
 // walk per routing key instead of one match per binding. It must agree with
 // the reference matcher `topicMatch` (./topic.ts) — a property test checks it.
 import type { Binding, BindingIndex, RoutableMessage } from './exchange-type.js';
-import { topicWords } from './topic.js';
+import { topicWords } from './topic-words.js';
 
 class TrieNode {
   readonly children = new Map<string, TrieNode>();
@@ -32,16 +32,16 @@ export class TopicTrie implements BindingIndex {
     const words = binding.topicWords ?? topicWords(binding.bindingKey);
     const path: TrieNode[] = [this.root];
     for (const word of words) {
-      const next = this.child(path[path.length - 1]!, word, false);
+      const next = this.child(path[path.length - 1], word, false);
       if (!next) return;
       path.push(next);
     }
-    const leaf = path[path.length - 1]!;
+    const leaf = path[path.length - 1];
     leaf.bindings = leaf.bindings.filter((b) => b !== binding);
     // Prune the nodes this binding alone kept alive.
-    for (let i = words.length; i > 0 && path[i]!.isEmpty(); i--) {
-      const parent = path[i - 1]!;
-      const word = words[i - 1]!;
+    for (let i = words.length; i > 0 && path[i].isEmpty(); i--) {
+      const parent = path[i - 1];
+      const word = words[i - 1];
       if (word === '*') parent.star = null;
       else if (word === '#') parent.hash = null;
       else parent.children.delete(word);
@@ -51,7 +51,7 @@ export class TopicTrie implements BindingIndex {
   collect(message: RoutableMessage, out: Binding[]): void {
     const keys = message.routingKeys;
     for (let k = 0; k < keys.length; k++) {
-      const rk = keys[k]!;
+      const rk = keys[k];
       // "" has zero words (§7).
       this.walk.reset(rk === '' ? [] : rk.split('.'), out);
       this.walk.match(this.root, 0, 0);
@@ -97,9 +97,9 @@ class TrieWalk {
     }
     if (i === words.length) {
       const bindings = node.bindings;
-      for (let b = 0; b < bindings.length; b++) this.out.push(bindings[b]!);
+      for (let b = 0; b < bindings.length; b++) this.out.push(bindings[b]);
     } else {
-      const literal = node.children.get(words[i]!);
+      const literal = node.children.get(words[i]);
       if (literal) this.match(literal, i + 1, hashes);
       if (node.star) this.match(node.star, i + 1, hashes);
     }

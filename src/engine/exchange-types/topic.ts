@@ -10,15 +10,9 @@
 import type { TopicAttempt } from '../types.js';
 import type { ExchangeTypeModule } from './exchange-type.js';
 import { TopicTrie } from './topic-trie.js';
+import { topicWords } from './topic-words.js';
 
-/**
- * Splits on every "." (byte 0x2E). `""` is the only key with zero words; `"."`
- * has two empty words, and empty words are ordinary words.
- */
-export function topicWords(key: string): string[] {
-  // "" has zero words: it matches "#", not "*".
-  return key === '' ? [] : key.split('.');
-}
+export { topicWords };
 
 /** Does the pattern (binding key words) match the key (routing key words)? */
 export function topicMatch(pattern: readonly string[], key: readonly string[]): boolean {
@@ -54,12 +48,12 @@ export function explainTopic(bindingKey: string, routingKey: string): TopicAttem
   const deadEnds = new Set<number>();
   let best: Pick<TopicAttempt, 'alignment' | 'failed_at'> | undefined;
 
-  const fail = (p: number, k: number, code: FailCode, why: string): false => {
+  const fail = (p: number, k: number, code: FailCode): false => {
     const at = best?.failed_at;
     if (!at || p > at.pattern_index || (p === at.pattern_index && k > at.key_index)) {
       best = {
         alignment: path.map((step) => ({ pattern_word: step.pattern_word, key_words: [...step.key_words] })),
-        failed_at: { pattern_index: p, key_index: k, why, code },
+        failed_at: { pattern_index: p, key_index: k, code },
       };
     }
     return false;
@@ -68,12 +62,11 @@ export function explainTopic(bindingKey: string, routingKey: string): TopicAttem
   const walk = (p: number, k: number): boolean => {
     if (p === pattern.length) {
       if (k === key.length) return true;
-      const rest = key.slice(k);
-      return fail(p, k, 'key-too-long', `the pattern ends but the key still has ${count(rest.length)}: ${quote(rest)}`);
+      return fail(p, k, 'key-too-long');
     }
     const state = p * (key.length + 1) + k;
     if (deadEnds.has(state)) return false;
-    const word = pattern[p]!;
+    const word = pattern[p];
     let ok: boolean;
     if (word === '#') {
       // "#" first takes zero words, then one more at a time.
@@ -86,11 +79,11 @@ export function explainTopic(bindingKey: string, routingKey: string): TopicAttem
       }
       if (!ok) path.pop();
     } else if (k === key.length) {
-      ok = fail(p, k, 'key-ended', `the key has no word left for ${quote([word])}`);
+      ok = fail(p, k, 'key-ended');
     } else if (word !== '*' && word !== key[k]) {
-      ok = fail(p, k, 'word-differs', `${quote([word])} is not ${quote([key[k]!])}`);
+      ok = fail(p, k, 'word-differs');
     } else {
-      path.push({ pattern_word: word, key_words: [key[k]!] });
+      path.push({ pattern_word: word, key_words: [key[k]] });
       ok = walk(p + 1, k + 1);
       if (!ok) path.pop();
     }
@@ -105,14 +98,6 @@ export function explainTopic(bindingKey: string, routingKey: string): TopicAttem
 }
 
 export type FailCode = 'word-differs' | 'key-ended' | 'key-too-long';
-
-function quote(words: readonly string[]): string {
-  return words.map((w) => JSON.stringify(w)).join('.');
-}
-
-function count(n: number): string {
-  return n === 1 ? '1 word' : `${n} words`;
-}
 
 export const topic: ExchangeTypeModule = {
   name: 'topic',

@@ -1,23 +1,34 @@
 // French and English. A page picks its language from ?lang=fr|en, else from
-// the browser's Accept-Language, else English. Each feature keeps its words
-// in a file of its own here.
-import { common } from './common.js';
+// the browser's Accept-Language, else English. Every word lives in a JSON
+// catalog, locales/<lang>/<namespace>.json (the i18next layout): one file per
+// feature, the same keys in both languages (test/i18n/catalogs.test.ts). The
+// server renders with them and hands the pages' scripts the keys they need.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export type Lang = 'en' | 'fr';
 export const LANGS: Lang[] = ['en', 'fr'];
 type Dictionary = Record<string, string>;
 
-const dictionaries: Record<Lang, Dictionary> = { en: {}, fr: {} };
-for (const part of [common]) {
-  Object.assign(dictionaries.en, part.en);
-  Object.assign(dictionaries.fr, part.fr);
+/** The repository's locales/ folder (the same from src/ under tsx and from dist/). */
+export const LOCALES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../locales');
+
+/** Every catalog of a language, namespace → words. */
+export function loadCatalogs(lang: Lang, dir = LOCALES_DIR): Record<string, Dictionary> {
+  const out: Record<string, Dictionary> = {};
+  for (const file of readdirSync(path.join(dir, lang))
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
+    out[file.slice(0, -'.json'.length)] = JSON.parse(readFileSync(path.join(dir, lang, file), 'utf8')) as Dictionary;
+  }
+  return out;
 }
 
-/** Adds a feature's words (each feature module calls this once). */
-export function addWords(part: { en: Dictionary; fr: Dictionary }): void {
-  Object.assign(dictionaries.en, part.en);
-  Object.assign(dictionaries.fr, part.fr);
-}
+const dictionaries: Record<Lang, Dictionary> = {
+  en: Object.assign({}, ...Object.values(loadCatalogs('en'))) as Dictionary,
+  fr: Object.assign({}, ...Object.values(loadCatalogs('fr'))) as Dictionary,
+};
 
 export function pickLang(query: unknown, acceptLanguage: string | undefined): Lang {
   if (query === 'fr' || query === 'en') return query;
@@ -28,12 +39,19 @@ export function pickLang(query: unknown, acceptLanguage: string | undefined): La
   return 'en';
 }
 
+export type Translate = (key: string, params?: Record<string, string | number>) => string;
+
 /** t('key', {name: 'x'}) with {name} placeholders; an unknown key shows itself. */
-export function translator(lang: Lang) {
+export function translator(lang: Lang): Translate {
   return (key: string, params: Record<string, string | number> = {}): string => {
     const text = dictionaries[lang][key] ?? dictionaries.en[key] ?? key;
     return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
   };
+}
+
+/** Whether a key exists in the catalogs. */
+export function hasWord(lang: Lang, key: string): boolean {
+  return key in dictionaries[lang];
 }
 
 /** All words of a language whose key starts with prefix (for browser scripts). */

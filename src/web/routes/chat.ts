@@ -11,10 +11,7 @@ import type { ChatHub } from '../../chat/chat-hub.js';
 import { NAME_MAX, TEXT_MAX } from '../../chat/limits.js';
 import { claimRequest, sendRequest } from '../../chat/requests.js';
 import { HttpError } from '../errors.js';
-import { wordsWithPrefix, type Lang } from '../i18n/index.js';
-import '../i18n/chat.js';
-
-type Translate = (key: string, params?: Record<string, string | number>) => string;
+import { wordsWithPrefix, type Lang, type Translate } from '../i18n/index.js';
 
 export function chatRouter(chat: ChatHub): Router {
   const router = Router();
@@ -35,7 +32,7 @@ export function chatRouter(chat: ChatHub): Router {
       title: (res.locals.t as Translate)('chat.title'),
       words: wordsWithPrefix(lang, 'chat.'),
       naming: chat.naming(),
-      limits: { name: NAME_MAX, text: TEXT_MAX },
+      limits: { name: NAME_MAX, text: TEXT_MAX, presenceTtlMs: chat.presence.ttlMs },
       styles: ['/static/css/chat.css'],
       scripts: ['/static/js/chat.js'],
     });
@@ -48,8 +45,7 @@ export function chatRouter(chat: ChatHub): Router {
   router.post('/api/chat/session', async (req, res) => {
     const t = res.locals.t as Translate;
     const request = parse(claimRequest, req, t);
-    const { participant, token } = await guard(t, () => chat.claim(request), 'chat.error.away-join');
-    res.json({ participant, token });
+    res.json(await guard(t, () => chat.claim(request), 'chat.error.away-join'));
   });
 
   router.post('/api/chat/messages', async (req, res) => {
@@ -68,10 +64,14 @@ function parse<T>(schema: ZodType<T>, req: Request, t: Translate): T {
     return schema.parse(req.body ?? {});
   } catch (err) {
     if (!(err instanceof ZodError)) throw err;
-    const issue = err.issues[0]!;
+    const issue = err.issues[0];
     const path = issue.path.map(String).join('.');
     const text = typeof (req.body as { text?: unknown })?.text === 'string' ? [...(req.body as { text: string }).text.trim()].length : 0;
-    throw new HttpError(400, t(issue.message, { max: issue.message.includes('text') ? TEXT_MAX : NAME_MAX, length: text }), path || undefined);
+    throw new HttpError(
+      400,
+      t(issue.message, { max: issue.message.includes('text') ? TEXT_MAX : NAME_MAX, length: text }),
+      path || undefined,
+    );
   }
 }
 

@@ -9,7 +9,6 @@ import { Router, type Request } from 'express';
 import type { AppServices } from '../app.js';
 import { HttpError } from '../errors.js';
 import { wordsWithPrefix, type Lang } from '../i18n/index.js';
-import '../i18n/scenario.js';
 import { codeSnippets } from '../../scenarios/code-snippets.js';
 import { loadScenarios } from '../../scenarios/load-scenarios.js';
 import { needsSnapshots } from '../../scenarios/play-routing.js';

@@ -41,7 +41,9 @@ loadPlay();
 
 async function loadPlay() {
   try {
-    const res = await fetch(`/api/scenarios/${encodeURIComponent(scenario.id)}/play`, { headers: { accept: 'application/json' } });
+    const res = await fetch(`/api/scenarios/${encodeURIComponent(scenario.id)}/play`, {
+      headers: { accept: 'application/json', 'accept-language': document.documentElement.lang },
+    });
     const body = await res.json().catch(() => null);
     if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
     const failure = body.error ?? (body.setup_error ? JSON.stringify(body.setup_error) : null);
@@ -92,17 +94,27 @@ function prev() {
 
 function reset() {
   stopPlaying();
+  // Home starts a new round: every step is asked again, the score is 0.
+  if (predicting) predict.restart();
   go(0);
+  render({ animate: false });
 }
 
 function togglePlay() {
   if (!play) return;
   if (timer) return stopPlaying();
   if (step === total) go(0);
-  timer = setInterval(next, PLAY_EVERY_MS);
+  timer = setInterval(playOne, PLAY_EVERY_MS);
   buttons.play.textContent = `⏸ ${t('pause')}`;
   buttons.play.dataset.playing = 'true';
+  playOne();
+}
+
+/** One beat of Play: in predict mode it stops on a step the class has not answered yet (→ reveals it). */
+function playOne() {
+  if (predicting && predict.isPending(step) && !predict.isAnswered(step)) return stopPlaying();
   next();
+  if (predicting && predict.isPending(step)) stopPlaying();
 }
 
 function stopPlaying() {
@@ -153,6 +165,7 @@ function render({ animate }) {
     tokenLabel: shown > 0 && isRouting ? tokenLabel(scenario.steps[shown - 1].message, shown) : '',
     chipLabel: isRouting ? (i) => String(i + 1) : shortName,
   });
+  markPicks(pending);
   drawMessageCard(step);
   drawOutcome(pending ? 0 : step, view);
   const why = $('[data-why]');
@@ -172,6 +185,15 @@ function render({ animate }) {
   buttons.next.disabled = !play || (step === total && !(predicting && predict.isPending(step)));
   document.title = document.title.replace(/^\(\d+\/\d+\) /, '');
   if (step > 0) document.title = `(${step}/${total}) ${document.title}`;
+}
+
+/** The queues (or consumers) the class picked are marked in the diagram too, while it predicts. */
+function markPicks(pending) {
+  const picked = pending ? predict.picked(step) : new Set();
+  for (const node of $('[data-diagram]').querySelectorAll(isRouting ? '[data-queue]' : '[data-consumer]')) {
+    const name = isRouting ? node.dataset.queue : node.dataset.consumer;
+    node.setAttribute('data-picked', String(picked.has(name)));
+  }
 }
 
 function tokenLabel(message, k) {
@@ -274,8 +296,14 @@ predictToggle.addEventListener('change', () => {
   render({ animate: false });
 });
 $('[data-predict-options]').addEventListener('change', (event) => {
-  const name = event.target?.dataset?.predictOption;
-  if (name !== undefined) predict.toggle(step, name);
+  const data = event.target?.dataset ?? {};
+  if (data.predictOption !== undefined) predict.toggle(step, data.predictOption);
+  else if (data.predictNowhere !== undefined) predict.toggleNowhere(step);
+  else return;
+  render({ animate: false });
+  // The list was drawn again: keep the focus on the same choice.
+  const again = data.predictOption !== undefined ? `[data-predict-option="${CSS.escape(data.predictOption)}"]` : '[data-predict-nowhere]';
+  $('[data-predict-options]').querySelector(again)?.focus();
 });
 // On a projector it is quicker to click the queue itself.
 $('[data-diagram]').addEventListener('click', (event) => {
@@ -292,17 +320,18 @@ document.addEventListener('keydown', (event) => {
   const tag = event.target?.tagName;
   if (tag === 'INPUT' && event.target.type !== 'checkbox') return;
   if (tag === 'TEXTAREA' || tag === 'SELECT' || event.target?.isContentEditable) return;
-  if (event.key === 'ArrowRight') {
+  // Presenter clickers send PageDown / PageUp.
+  if (event.key === 'ArrowRight' || event.key === 'PageDown') {
     event.preventDefault();
     stopPlaying();
     next();
-  } else if (event.key === 'ArrowLeft') {
+  } else if (event.key === 'ArrowLeft' || event.key === 'PageUp') {
     event.preventDefault();
     stopPlaying();
     prev();
-  } else if ((event.key === ' ' || event.key === 'Spacebar') && tag !== 'INPUT') {
-    // Space plays/pauses wherever the focus is (not "click the focused button");
-    // on a checkbox (predict mode, a predicted queue) it keeps ticking it.
+  } else if ((event.key === ' ' || event.key === 'Spacebar') && tag !== 'INPUT' && tag !== 'BUTTON' && tag !== 'A') {
+    // Space plays/pauses; on a focused button or link it only does what that
+    // control does (never both), on a checkbox it keeps ticking it.
     event.preventDefault();
     togglePlay();
   } else if (event.key === 'Home') {

@@ -19,6 +19,10 @@ import type { AppServices } from '../../src/web/app.js';
 import { pageErrors, requireBrowser, startApp, type RunningApp } from '../helpers/browser.js';
 import { requireRabbit } from '../helpers/rabbitmq.js';
 
+/** Longer than Play's beat on the page (PLAY_EVERY_MS, 2.6 s): had Play gone on, it would have moved. */
+const PLAY_WAIT_MS = 3200;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../screenshots');
 const scenarios = loadScenarios();
 const byId = (id: string) => scenarios.find((s) => s.id === id)!;
@@ -239,36 +243,79 @@ for (const { kind, lang } of BROKERS) {
       await open('topic');
       await page.check('[data-action="predict"]');
       await page.keyboard.press('ArrowRight');
-      // Pending: step 1 shown, nothing highlighted, no narration yet.
+      // Pending: step 1 shown, nothing highlighted, no narration yet, and how to play said.
       let state = await readState(page);
       assert.equal(state.step, 1);
       assert.ok(Object.values(state.queues).every((q) => q.hit === 'false'));
       assert.equal(await page.textContent('[data-narration]'), '');
-      // quick.orange.rabbit goes to Q1 and Q2: picking only Q1 is wrong.
+      assert.match(
+        (await page.textContent('[data-predict-hint]')) ?? '',
+        lang === 'fr' ? /Cliquez sur les files.*→/ : /Click the queues.*→/,
+      );
+      // quick.orange.rabbit goes to Q1 and Q2: picking only Q1 is wrong — and the verdict says what was picked.
       await page.check('[data-predict-option="Q1"]');
+      assert.equal(await page.getAttribute('[data-queue="Q1"]', 'data-picked'), 'true', 'the pick is marked on the diagram');
+      assert.equal(await page.getAttribute('[data-queue="Q2"]', 'data-picked'), 'false');
       await page.click('[data-action="reveal"]');
       assert.equal(await page.getAttribute('[data-predict-result]', 'data-verdict'), 'wrong');
       assert.equal(await page.getAttribute('label:has([data-predict-option="Q2"])', 'data-verdict'), 'missed');
+      assert.match(
+        (await page.textContent('[data-predict-result]')) ?? '',
+        lang === 'fr'
+          ? /Pas tout à fait\. Votre choix : Q1\. Réponse : Q1, Q2\..*0\/1/
+          : /Not quite\. You picked: Q1\. Answer: Q1, Q2\..*0\/1/,
+      );
       expectRouting(byId('topic') as RoutingScenario, await readState(page), 1);
-      // Step 2 (lazy.orange.elephant → Q1, Q2): pick both by clicking the queues in the diagram, reveal with →.
-      await page.keyboard.press('ArrowRight');
+      // Step 2 (lazy.orange.elephant → Q1, Q2): pick both by clicking the queues in the diagram, reveal with PageDown (a clicker).
+      await page.keyboard.press('PageDown');
       state = await readState(page);
       assert.equal(state.step, 2);
       assert.ok(Object.values(state.queues).every((q) => q.hit === 'false'));
       await page.click('[data-queue="Q1"]');
       await page.click('[data-queue="Q2"]');
-      await page.keyboard.press('ArrowRight');
+      assert.ok(await page.isChecked('[data-predict-option="Q2"]'), 'a click on the diagram ticks the list too');
+      await page.keyboard.press('PageDown');
       assert.equal(await page.getAttribute('[data-predict-result]', 'data-verdict'), 'right');
       assert.match((await page.textContent('[data-predict-result]')) ?? '', lang === 'fr' ? /Bravo.*1\/2/ : /Right!.*1\/2/);
       expectRouting(byId('topic') as RoutingScenario, await readState(page), 2);
-      // Step 6 (quick.brown.fox) is discarded: picking nothing is right.
-      for (let k = 3; k <= 6; k++) {
+      // Step 3 revealed without any pick: shown, not scored.
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await page.getAttribute('[data-predict-result]', 'data-verdict'), 'unanswered');
+      assert.match((await page.textContent('[data-predict-result]')) ?? '', lang === 'fr' ? /Sans réponse.*1\/2/ : /Not answered.*1\/2/);
+      // Step 6 (quick.brown.fox) is discarded: "nowhere" is right.
+      for (let k = 4; k <= 6; k++) {
         await page.keyboard.press('ArrowRight');
         if (k < 6) await page.keyboard.press('ArrowRight');
       }
+      await page.check('[data-predict-nowhere]');
       await page.click('[data-action="reveal"]');
       assert.equal(await page.getAttribute('[data-predict-result]', 'data-verdict'), 'right');
+      assert.match(
+        (await page.textContent('[data-predict-result]')) ?? '',
+        lang === 'fr' ? /Votre choix : aucune\. Réponse : aucune\..*2\/3/ : /You picked: none\. Answer: none\..*2\/3/,
+      );
       expectRouting(byId('topic') as RoutingScenario, await readState(page), 6);
+      // Home starts the round again: step 1 is asked anew and the score restarts.
+      await page.keyboard.press('Home');
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await page.getAttribute('[data-scenario-page]', 'data-pending'), 'true');
+      await page.check('[data-predict-option="Q1"]');
+      await page.check('[data-predict-option="Q2"]');
+      await page.keyboard.press('ArrowRight');
+      assert.match((await page.textContent('[data-predict-result]')) ?? '', /1\/1/);
+    });
+
+    it('predict mode: Play stops on each question and waits for an answer', async () => {
+      await open('topic');
+      await page.check('[data-action="predict"]');
+      await page.click('[data-action="play"]');
+      await page.waitForSelector('[data-action="play"][data-playing="false"]', { timeout: 10_000 });
+      assert.equal((await readState(page)).step, 1);
+      assert.equal(await page.getAttribute('[data-scenario-page]', 'data-pending'), 'true', 'stopped on the question, not revealed');
+      await sleep(PLAY_WAIT_MS);
+      assert.equal((await readState(page)).step, 1, 'nothing moves while the class answers');
+      assert.equal(await page.getAttribute('[data-predict-result]', 'data-verdict'), null, 'nothing scored');
     });
 
     it('predict mode in a consumer scenario asks which consumers get a message', async () => {

@@ -9,6 +9,9 @@ export interface Config {
   amqpTls: { caFile?: string; rejectUnauthorized: boolean };
   /** connection_name of the server's AMQP connection, as RabbitMQ lists it (tell server processes apart). */
   amqpConnectionName: string;
+  /** AMQP_HEARTBEAT (s, 0: none) and BROKER_TIMEOUT (s): how soon a silent broker is noticed and a request answers anyway. */
+  amqpHeartbeatS: number;
+  brokerTimeoutMs: number;
   /**
    * POST /api/* per client address (src/web/rate-limit.ts). A classroom
    * behind one NAT address is one client: raise it there (README).
@@ -68,6 +71,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rejectUnauthorized: env.AMQP_TLS_INSECURE !== '1',
   };
   const amqpConnectionName = env.AMQP_CONNECTION_NAME || 'exchange-types-playground';
+  const amqpHeartbeatS = nonNegativeNumber(env, 'AMQP_HEARTBEAT', 10);
+  const brokerTimeoutMs = positiveNumber(env, 'BROKER_TIMEOUT', 12) * 1000;
   const rateLimit = {
     perSecond: positiveNumber(env, 'RATE_LIMIT_PER_SECOND', 20),
     burst: positiveNumber(env, 'RATE_LIMIT_BURST', 40),
@@ -83,7 +88,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxQueuedBytes: positiveNumber(env, 'AMQP_MAX_QUEUED_MB', 256) * 1024 * 1024,
   };
   const teacherKey = env.TEACHER_KEY || randomBytes(9).toString('base64url');
-  return { port, broker, amqpUrl, amqpTls, amqpConnectionName, rateLimit, amqpListener, teacherKey };
+  return {
+    port,
+    broker,
+    amqpUrl,
+    amqpTls,
+    amqpConnectionName,
+    amqpHeartbeatS,
+    brokerTimeoutMs,
+    rateLimit,
+    amqpListener,
+    teacherKey,
+  };
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -91,6 +107,14 @@ function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number):
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return n;
+}
+
+function nonNegativeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number of seconds (0 or more), got "${raw}"`);
   return n;
 }
 

@@ -17,7 +17,9 @@ export function createStage(page, ts, tc) {
   function playOf(id, redraw) {
     if (!plays.has(id)) {
       plays.set(id, null);
-      fetch(`/api/scenarios/${encodeURIComponent(id)}/play`, { headers: { accept: 'application/json' } })
+      fetch(`/api/scenarios/${encodeURIComponent(id)}/play`, {
+        headers: { accept: 'application/json', 'accept-language': document.documentElement.lang },
+      })
         .then((res) => (res.ok ? res.json() : Promise.reject(new Error(`HTTP ${res.status}`))))
         .then((play) => {
           plays.set(id, play);

@@ -1,9 +1,14 @@
 // The sandbox's calls to the server. Every refusal comes back as
 // {"error": {"message", "path"}}; it is thrown as an Error with that message.
+// The page's language goes as Accept-Language: the server words broker faults in it.
 export async function call(path, body, { text = false } = {}) {
   const res = await fetch(path, {
     method: 'POST',
-    headers: { 'content-type': text ? 'text/plain; charset=utf-8' : 'application/json', accept: 'application/json' },
+    headers: {
+      'content-type': text ? 'text/plain; charset=utf-8' : 'application/json',
+      accept: 'application/json',
+      'accept-language': document.documentElement.lang,
+    },
     body: text ? body : JSON.stringify(body),
   });
   const answer = await res.json().catch(() => null);

@@ -7,6 +7,8 @@ export type BrokerKind = 'embedded' | 'rabbitmq';
 export interface BrokerStatus {
   kind: BrokerKind;
   connected: boolean;
+  /** rabbitmq only: connected, blocked (its memory or disk alarm is on), silent (heartbeats missed) or disconnected. */
+  state?: 'connected' | 'blocked' | 'silent' | 'disconnected';
   /** The broker's URL without its password (rabbitmq only). */
   url?: string;
 }

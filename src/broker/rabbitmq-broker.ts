@@ -46,7 +46,10 @@ export class RabbitMqBroker implements Broker {
 
   async run(request: RunRequest, options: RunOptions = {}): Promise<RunOutcome> {
     this.connection.current(); // BrokerUnavailableError (→ 503) when the broker is away
-    const [facts, predicted] = await Promise.all([this.runOnBroker(request, options), this.predictSafely(request, options)]);
+    const [facts, predicted] = await Promise.all([
+      this.connection.bounded(() => this.runOnBroker(request, options)),
+      this.predictSafely(request, options),
+    ]);
     if (predicted instanceof Error)
       return { ...facts, prediction_mismatch: [`the engine failed to predict this run: ${predicted.message}`] };
     if (!predicted) return { ...facts, prediction_mismatch: null };
@@ -63,7 +66,8 @@ export class RabbitMqBroker implements Broker {
   }
 
   status(): BrokerStatus {
-    return { kind: 'rabbitmq', connected: this.connection.connected, url: this.connection.redactedUrl };
+    const state = this.connection.state;
+    return { kind: 'rabbitmq', connected: state === 'connected', state, url: this.connection.redactedUrl };
   }
 
   async close(): Promise<void> {

@@ -23,6 +23,8 @@ export async function selectBroker(config: Config): Promise<SelectedBroker> {
   const connection = new AmqpConnection(config.amqpUrl, {
     socketOptions: tlsSocketOptions(config),
     connectionName: config.amqpConnectionName,
+    heartbeatS: config.amqpHeartbeatS,
+    operationTimeoutMs: config.brokerTimeoutMs,
   });
   try {
     await connection.start(config.broker === 'auto' ? 1000 : 5000);

@@ -59,81 +59,92 @@ export class RabbitMqChat implements ChatService {
     return () => this.listeners.delete(listener);
   }
 
-  async inspectQueue(queue: string): Promise<QueueInfo> {
-    const channel = await this.openChannel();
-    try {
-      const ok = await channel.checkQueue(queue);
-      return { exists: true, consumers: ok.consumerCount, messages: ok.messageCount };
-    } catch (err) {
-      if (replyCode(err) === 404) return { exists: false, consumers: 0, messages: 0 };
-      // 405 RESOURCE_LOCKED: another connection's exclusive queue — in use.
-      if (replyCode(err) === 405) return { exists: true, consumers: 1, messages: 0 };
-      throw this.unavailable(err);
-    } finally {
-      await closeChannel(channel);
-    }
-  }
-
-  async declareQueue(queue: string, shape: QueueShape): Promise<void> {
-    const channel = await this.openChannel();
-    try {
-      await channel.assertExchange(CHAT_EXCHANGE, CHAT_EXCHANGE_TYPE, { durable: true });
-      await channel.assertQueue(queue, this.queueOptions(shape));
-    } catch (err) {
-      // 406 PRECONDITION_FAILED "inequivalent arg": the queue exists with
-      // other arguments (an outside program declared it its own way). Use it
-      // as it is rather than break that program's declaration.
-      if (replyCode(err) !== 406) throw this.unavailable(err);
-    } finally {
-      await closeChannel(channel);
-    }
-  }
-
-  async bind(queue: string, routingKey: string): Promise<void> {
-    await this.withChannel(async (channel) => {
-      // Asserted again right here: were "chat" deleted meanwhile (an admin,
-      // a clean-up with if-unused), the bind would fail with 404.
-      await channel.assertExchange(CHAT_EXCHANGE, CHAT_EXCHANGE_TYPE, { durable: true });
-      await channel.bindQueue(queue, CHAT_EXCHANGE, routingKey);
-    });
-  }
-
-  async unbind(queue: string, routingKey: string): Promise<void> {
-    await this.withChannel((channel) => channel.unbindQueue(queue, CHAT_EXCHANGE, routingKey));
-  }
-
-  async publish(message: OutgoingMessage): Promise<void> {
-    const channel = await this.publishChannel();
-    const headers: Record<string, string> = { [SENDER_HEADER]: message.from };
-    if (message.event) headers[EVENT_HEADER] = message.event;
-    await new Promise<void>((resolve, reject) => {
+  inspectQueue(queue: string): Promise<QueueInfo> {
+    return this.bounded(async () => {
+      const channel = await this.openChannel();
       try {
-        channel.publish(
-          message.exchange,
-          message.routingKey,
-          Buffer.from(message.text, 'utf8'),
-          {
-            persistent: true,
-            mandatory: true,
-            messageId: message.id,
-            contentType: 'text/plain; charset=utf-8',
-            timestamp: Math.floor(Date.now() / 1000),
-            replyTo: message.replyTo,
-            headers,
-            ...(message.expirationMs !== undefined ? { expiration: String(message.expirationMs) } : {}),
-          },
-          (err) => {
-            if (err) reject(new BrokerUnavailableError('RabbitMQ did not confirm the message (it went away?): it was not sent'));
-            else resolve();
-          },
-        );
+        const ok = await channel.checkQueue(queue);
+        return { exists: true, consumers: ok.consumerCount, messages: ok.messageCount };
       } catch (err) {
-        reject(this.unavailable(err));
+        if (replyCode(err) === 404) return { exists: false, consumers: 0, messages: 0 };
+        // 405 RESOURCE_LOCKED: another connection's exclusive queue — in use.
+        if (replyCode(err) === 405) return { exists: true, consumers: 1, messages: 0 };
+        throw this.unavailable(err);
+      } finally {
+        await closeChannel(channel);
       }
     });
-    if (this.returned.delete(message.id)) throw new NoRouteError(message.exchange, message.routingKey);
   }
 
+  declareQueue(queue: string, shape: QueueShape): Promise<void> {
+    return this.bounded(async () => {
+      const channel = await this.openChannel();
+      try {
+        await channel.assertExchange(CHAT_EXCHANGE, CHAT_EXCHANGE_TYPE, { durable: true });
+        await channel.assertQueue(queue, this.queueOptions(shape));
+      } catch (err) {
+        // 406 PRECONDITION_FAILED "inequivalent arg": the queue exists with
+        // other arguments (an outside program declared it its own way). Use it
+        // as it is rather than break that program's declaration.
+        if (replyCode(err) !== 406) throw this.unavailable(err);
+      } finally {
+        await closeChannel(channel);
+      }
+    });
+  }
+
+  bind(queue: string, routingKey: string): Promise<void> {
+    return this.bounded(async () => {
+      await this.withChannel(async (channel) => {
+        // Asserted again right here: were "chat" deleted meanwhile (an admin,
+        // a clean-up with if-unused), the bind would fail with 404.
+        await channel.assertExchange(CHAT_EXCHANGE, CHAT_EXCHANGE_TYPE, { durable: true });
+        await channel.bindQueue(queue, CHAT_EXCHANGE, routingKey);
+      });
+    });
+  }
+
+  unbind(queue: string, routingKey: string): Promise<void> {
+    return this.bounded(async () => {
+      await this.withChannel((channel) => channel.unbindQueue(queue, CHAT_EXCHANGE, routingKey));
+    });
+  }
+
+  publish(message: OutgoingMessage): Promise<void> {
+    return this.bounded(async () => {
+      const channel = await this.publishChannel();
+      const headers: Record<string, string> = { [SENDER_HEADER]: message.from };
+      if (message.event) headers[EVENT_HEADER] = message.event;
+      await new Promise<void>((resolve, reject) => {
+        try {
+          channel.publish(
+            message.exchange,
+            message.routingKey,
+            Buffer.from(message.text, 'utf8'),
+            {
+              persistent: true,
+              mandatory: true,
+              messageId: message.id,
+              contentType: 'text/plain; charset=utf-8',
+              timestamp: Math.floor(Date.now() / 1000),
+              replyTo: message.replyTo,
+              headers,
+              ...(message.expirationMs !== undefined ? { expiration: String(message.expirationMs) } : {}),
+            },
+            (err) => {
+              if (err) reject(new BrokerUnavailableError('RabbitMQ did not confirm the message (it went away?): it was not sent'));
+              else resolve();
+            },
+          );
+        } catch (err) {
+          reject(this.unavailable(err));
+        }
+      });
+      if (this.returned.delete(message.id)) throw new NoRouteError(message.exchange, message.routingKey);
+    });
+  }
+
+  // Not bounded: the inbox relay opens consumers in the background and retries; a consumer given up on here would live on unseen.
   async consume(queue: string, onDelivery: (delivery: Delivery) => void, onLost: () => void): Promise<InboxConsumer> {
     const channel = await this.openChannel();
     let open = true;
@@ -233,6 +244,11 @@ export class RabbitMqChat implements ChatService {
       this.publisher = created;
     }
     return this.publisher;
+  }
+
+  /** Every call answers within the connection's bound, also while RabbitMQ is blocked or silent (the work itself finishes later). */
+  private bounded<T>(work: () => Promise<T>): Promise<T> {
+    return this.connection.bounded(work);
   }
 
   private async openChannel(): Promise<Channel> {

@@ -17,8 +17,10 @@ export async function playScenario(
 ): Promise<ScenarioPlay> {
   if (scenario.kind === 'routing') return playRoutingScenario(services.broker, scenario);
   if (services.broker.kind === 'rabbitmq') {
-    if (!services.connection) throw new Error('the RabbitMQ broker was given without its AMQP connection');
-    return playConsumersOnRabbitMq(services.connection, scenario);
+    const connection = services.connection;
+    if (!connection) throw new Error('the RabbitMQ broker was given without its AMQP connection');
+    // Bounded: an alarm or a silent network answers 503 instead of a hang.
+    return connection.bounded(() => playConsumersOnRabbitMq(connection, scenario));
   }
   return playConsumersEmbedded(scenario);
 }

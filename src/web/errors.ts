@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { LimitExceeded } from '../limits.js';
 import { formatPath } from '../util/format-path.js';
 import { limitExceeded } from '../util/limit-exceeded.js';
+import { pickLang, translator } from './i18n/index.js';
 
 /** An error meant for the client, with its HTTP status; `limit`: a count over the limits table (→ code "limit"). */
 export class HttpError extends Error {
@@ -38,8 +39,17 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     let httpError: HttpError;
     if (err instanceof HttpError) httpError = err;
     else if (err instanceof ZodError) httpError = zodToHttpError(err, req.body);
-    else if (err instanceof BrokerUnavailableError) httpError = new HttpError(503, err.message);
-    else if (err?.type === 'entity.too.large') httpError = new HttpError(413, `request body too large (limit ${err.limit} bytes)`);
+    else if (err instanceof BrokerUnavailableError) {
+      // An alarm, a silent network, an operation past its bound: worded in
+      // the asker's language (pages send ?lang=), with the code for scripts.
+      if (err.fault !== 'unreachable') {
+        const t = translator(pickLang(req.query.lang, req.headers['accept-language']));
+        if (!res.headersSent)
+          res.status(503).json({ error: { message: t(`broker.error.${err.fault}`, err.params), code: `broker.${err.fault}` } });
+        return;
+      }
+      httpError = new HttpError(503, err.message);
+    } else if (err?.type === 'entity.too.large') httpError = new HttpError(413, `request body too large (limit ${err.limit} bytes)`);
     else if (err?.type === 'entity.parse.failed') httpError = new HttpError(400, `request body is not valid JSON: ${err.message}`);
     else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500)
       httpError = new HttpError(err.status, String(err.message));

@@ -94,7 +94,10 @@ describe('scenario runs when the broker closes the app’s AMQP connection', fun
 
       // While it is away: /healthz says so, a run and a play say so, and so does the page.
       const health = await waitForHealth(base, 503, 5000);
-      assert.deepEqual(health.body, { status: 'degraded', broker: { kind: 'rabbitmq', connected: false, url: connection.redactedUrl } });
+      assert.deepEqual(health.body, {
+        status: 'unreachable',
+        broker: { kind: 'rabbitmq', connected: false, state: 'disconnected', url: connection.redactedUrl },
+      });
       const run = await call(`${base}/api/run`, { body: tutorial5 });
       assert.equal(run.status, 503);
       assert.match(run.body.error.message, /^RabbitMQ at amqp:\/\/guest:\*\*\*@.* is not reachable right now .*retrying$/);

@@ -81,7 +81,8 @@ async function guard<T>(t: Translate, fn: () => Promise<T>, awayKey = 'chat.erro
     return await fn();
   } catch (err) {
     if (err instanceof ChatError) throw new HttpError(err.status, t(err.key, err.params), err.path);
-    if (err instanceof BrokerUnavailableError) throw new HttpError(503, t(awayKey));
+    if (err instanceof BrokerUnavailableError)
+      throw new HttpError(503, err.fault === 'unreachable' ? t(awayKey) : t(`broker.error.${err.fault}`, err.params));
     throw err;
   }
 }

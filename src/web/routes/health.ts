@@ -1,3 +1,6 @@
+// GET /healthz: 200 "ok" when the broker serves; 503 "blocked" while
+// RabbitMQ's memory or disk alarm refuses publishes, 503 "unreachable" when
+// the connection is down or has gone silent (heartbeats missed).
 import { Router } from 'express';
 import type { AppServices } from '../app.js';
 
@@ -5,7 +8,8 @@ export function healthRouter({ broker }: AppServices): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     const status = broker.status();
-    res.status(status.connected ? 200 : 503).json({ status: status.connected ? 'ok' : 'degraded', broker: status });
+    const word = status.connected ? 'ok' : status.state === 'blocked' ? 'blocked' : 'unreachable';
+    res.status(status.connected ? 200 : 503).json({ status: word, broker: status });
   });
   return router;
 }

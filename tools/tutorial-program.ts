@@ -16,6 +16,8 @@ export interface Program {
   output: () => string;
   /** Resolves when the output matches (or rejects after timeoutMs). */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Writes a line to the program's stdin. */
+  send(line: string): void;
   stop(): Promise<void>;
 }
 
@@ -29,7 +31,12 @@ export function runTutorial(file: string, args: string[], url?: string): Program
     script = path.join(mkdtempSync(path.join(tmpdir(), 'tutorial-')), file.replace(/\.js$/, '.cjs'));
     writeFileSync(script, source);
   }
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return runProgram([process.execPath, script, ...args], `${file} ${args.join(' ')}`);
+}
+
+/** Any program (a tutorial, a pika script, either inside `ip netns exec`), its output watched. stdin stays open for send(). */
+export function runProgram(command: string[], label = command.join(' ')): Program {
+  const child = spawn(command[0], command.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   const listeners = new Set<() => void>();
   const onData = (d: Buffer) => {
@@ -53,11 +60,14 @@ export function runTutorial(file: string, args: string[], url?: string): Program
         };
         const timer = setTimeout(() => {
           listeners.delete(check);
-          reject(new Error(`${file} ${args.join(' ')}: no ${pattern} in ${timeoutMs} ms; it printed:\n${output}`));
+          reject(new Error(`${label}: no ${pattern} in ${timeoutMs} ms; it printed:\n${output}`));
         }, timeoutMs);
         listeners.add(check);
         check();
       }),
+    send: (line) => {
+      child.stdin.write(`${line}\n`);
+    },
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);

@@ -10,6 +10,8 @@ import { startListener } from './amqp-server/start-listener.js';
 import { LiveHub } from './live/live-hub.js';
 import { startLive } from './live/start-live.js';
 import { tapSocket } from './live/socket-tap.js';
+import { AmqpConnection } from './broker/amqp-connection.js';
+import type { AmqpServer } from './amqp-server/amqp-server.js';
 
 const logger = createLogger();
 
@@ -27,8 +29,15 @@ async function main(): Promise<void> {
           (socket) => tapSocket(socket, (vhost, e) => hub.onEvent(vhost, e)),
         )
       : null;
-  // The chat shares the broker's single AMQP connection (in-process without RabbitMQ).
-  const chat = createChatHub({ connection, secret: process.env.CHAT_SECRET, logger });
+  // The chat shares the broker's single AMQP connection; with the embedded
+  // broker it talks AMQP to the listener, where outside programs join it.
+  const chatOnListener = listener ? await connectToListener(listener) : null;
+  const chat = createChatHub({
+    connection,
+    listener: chatOnListener && listener ? { connection: chatOnListener, url: listener.url } : null,
+    secret: process.env.CHAT_SECRET,
+    logger,
+  });
   // Classes too: carried by RabbitMQ when there is one (two servers share a class).
   const classes = createClassHub({ connection, logger });
   const live = await startLive(config, hub, listener ? { host: '127.0.0.1', port: listener.port, url: listener.url } : null);
@@ -52,13 +61,29 @@ async function main(): Promise<void> {
     const chatClosed = Promise.all([chat.close().catch(() => {}), classes.close().catch(() => {}), live.close().catch(() => {})]);
     void listener?.close();
     server.close(() => {
-      void chatClosed.finally(() => broker.close().finally(() => process.exit(0)));
+      void chatClosed.then(() => chatOnListener?.close()).finally(() => broker.close().finally(() => process.exit(0)));
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(1), 10_000).unref();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** The chat's own connection to the embedded broker's listener (null, and said, if it cannot connect: the chat then stays in-process). */
+async function connectToListener(listener: AmqpServer): Promise<AmqpConnection | null> {
+  // Its own loopback port onto the same broker: programs on the public port reach the chat's queues, /live does not draw it.
+  const connection = new AmqpConnection(`amqp://guest:guest@127.0.0.1:${listener.insidePort}`, { connectionName: 'playground chat' });
+  try {
+    await connection.start(2000);
+    return connection;
+  } catch (err) {
+    logger.warn(
+      `the chat could not reach the AMQP listener (${(err as Error).message}); it runs in-process, out of reach of outside programs`,
+    );
+    await connection.close();
+    return null;
+  }
 }
 
 main().catch((err) => {

@@ -1,12 +1,16 @@
 // Every recorded case of test/conformance (recorded on RabbitMQ 3.10.8),
 // replayed on each broker: the embedded one always, the real RabbitMQ when
-// reachable (required in CI). Each must give exactly the recorded outcome.
+// reachable (required in CI), and the RabbitMQ adapter — the code path for a
+// real RabbitMQ, amqplib and all — pointed at the embedded broker's AMQP
+// listener. Each must give exactly the recorded outcome.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Broker } from '../src/broker/broker.js';
 import { EmbeddedBroker } from '../src/broker/embedded-broker.js';
 import { RabbitMqBroker } from '../src/broker/rabbitmq-broker.js';
+import { AmqpConnection } from '../src/broker/amqp-connection.js';
+import { startAmqpServer, type AmqpServer } from '../src/amqp-server/amqp-server.js';
 import type { RunOutcome, RunRequest } from '../src/engine/types.js';
 import { conformanceDir } from './helpers/conformance.js';
 import { requireRabbit } from './helpers/rabbitmq.js';
@@ -45,9 +49,26 @@ function expected(recorded: Recorded & { name?: string }): Recorded {
   };
 }
 
+let listener: AmqpServer | null = null;
+let listenerConnection: AmqpConnection | null = null;
+
+/** The RabbitMQ adapter on the listener: no engine prediction, so every fact comes over the wire. */
+async function adapterOnListener(): Promise<Broker> {
+  listener = await startAmqpServer({ port: 0, host: '127.0.0.1' });
+  listenerConnection = new AmqpConnection(`amqp://guest:guest@127.0.0.1:${listener.port}`, { connectionName: 'conformance-on-listener' });
+  await listenerConnection.start(5000);
+  return new RabbitMqBroker(listenerConnection, { predict: () => null });
+}
+
+after(async () => {
+  await listenerConnection?.close();
+  await listener?.close();
+});
+
 const brokers: { label: string; make: (ctx: Mocha.Context) => Promise<Broker> }[] = [
   { label: 'embedded broker', make: async () => new EmbeddedBroker() },
   { label: 'RabbitMQ', make: async (ctx) => new RabbitMqBroker(await requireRabbit(ctx)) },
+  { label: 'RabbitMQ adapter over the embedded broker’s AMQP listener', make: adapterOnListener },
 ];
 
 for (const { label, make } of brokers) {

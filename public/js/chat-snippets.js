@@ -14,7 +14,7 @@ export function pikaSnippet(naming, me) {
   return `# Debian: apt install python3-pika — elsewhere: pip install pika
 import pika
 
-# the playground's RabbitMQ (password hidden here)
+# the playground's broker (a password is never shown here)
 connection = pika.BlockingConnection(pika.URLParameters(${py(url)}))
 channel = connection.channel()
 channel.queue_declare(queue=${py(peer.inbox)})  # your inbox: a plain queue (not durable), as the page declares one
@@ -43,7 +43,7 @@ export function amqplibSnippet(naming, me) {
   return `// npm i amqplib — an ES module (.mjs)
 import amqp from 'amqplib';
 
-const connection = await amqp.connect(${js(url)}); // password hidden here
+const connection = await amqp.connect(${js(url)}); // a password is never shown here
 const channel = await connection.createChannel();
 await channel.assertQueue(${js(peer.inbox)}, { durable: false }); // your inbox: a plain queue, as the page declares one
 

@@ -42,6 +42,12 @@ export interface AmqpServer {
   readonly host: string;
   readonly url: string;
   readonly shared: SharedState;
+  /**
+   * A second loopback port onto the same broker, for the server's own chat:
+   * not watched by `observe`, so the live view never projects the students'
+   * chat (private messages included) as if it were a program's traffic.
+   */
+  readonly insidePort: number;
   connectionCount(): number;
   close(): Promise<void>;
 }
@@ -67,12 +73,12 @@ export async function startAmqpServer(options: AmqpServerOptions): Promise<AmqpS
     }
   };
 
-  const server = net.createServer((socket) => {
+  const serve = (socket: net.Socket, observed: boolean) => {
     if (connections.size >= maxConnections) {
       socket.destroy();
       return;
     }
-    options.observe?.(socket);
+    if (observed) options.observe?.(socket);
     const connection = new AmqpConnection(socket, shared, users, limits, {
       closed: (c) => {
         connections.delete(c);
@@ -84,7 +90,9 @@ export async function startAmqpServer(options: AmqpServerOptions): Promise<AmqpS
       },
     });
     connections.add(connection);
-  });
+  };
+  const server = net.createServer((socket) => serve(socket, true));
+  const inside = net.createServer((socket) => serve(socket, false));
   const timer = setInterval(() => {
     shared.tick();
     checkMemory();
@@ -99,6 +107,7 @@ export async function startAmqpServer(options: AmqpServerOptions): Promise<AmqpS
       resolve();
     });
   });
+  await new Promise<void>((resolve) => inside.listen(0, '127.0.0.1', resolve));
   const address = server.address() as net.AddressInfo;
   const shownHost = host === '0.0.0.0' || host === '::' || host === '127.0.0.1' ? 'localhost' : host;
   return {
@@ -106,11 +115,13 @@ export async function startAmqpServer(options: AmqpServerOptions): Promise<AmqpS
     host,
     url: `amqp://${shownHost}:${address.port}`,
     shared,
+    insidePort: (inside.address() as net.AddressInfo).port,
     connectionCount: () => connections.size,
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(timer);
         for (const c of connections) c.shutdown();
+        inside.close();
         server.close(() => resolve());
         setTimeout(resolve, 1500).unref();
       }),

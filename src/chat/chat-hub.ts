@@ -20,6 +20,8 @@ export interface ChatHubOptions {
   logger?: Logger;
   /** The broker's URL without password, shown in the "from your own program" snippets. */
   brokerUrl?: string | null;
+  /** The chat runs over the embedded broker's own AMQP listener (the page then names the embedded broker, and programs can join). */
+  onListener?: boolean;
   /** Lifetime of a token; keep it equal to the name's lease (see token.ts). */
   tokenTtlMs?: number;
   /** How often each inbox says "here" to its room; a page forgets someone after 3 silent heartbeats. */
@@ -92,7 +94,8 @@ export class ChatHub {
   }
 
   naming() {
-    return { broker: this.service.kind, url: this.options.brokerUrl ?? null, ...chatNaming() };
+    const broker = this.options.onListener ? 'listener' : this.service.kind;
+    return { broker, url: this.options.brokerUrl ?? null, ...chatNaming() };
   }
 
   /** Serves the live channel (WebSocket) on this HTTP server. */

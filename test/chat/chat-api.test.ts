@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { inboxOf, personKey } from '../../src/chat/naming.js';
-import { eventually, KINDS, LiveTestClient, sleep, startChatApp, uniqueName, type ChatApp } from './fixture.js';
+import { eventually, SERVICE_KINDS, LiveTestClient, sleep, startChatApp, uniqueName, type ChatApp } from './fixture.js';
 
-for (const kind of KINDS) {
+for (const kind of SERVICE_KINDS) {
   describe(`chat API on the ${kind} broker`, function () {
     let chat: ChatApp;
     const clients: LiveTestClient[] = [];
@@ -301,7 +301,7 @@ for (const kind of KINDS) {
   });
 }
 
-for (const kind of KINDS) {
+for (const kind of SERVICE_KINDS) {
   describe(`chat names freed after their lease on the ${kind} broker (lease shortened to 1.5 s)`, function () {
     this.timeout(30_000);
     const LEASE_MS = 1500;

@@ -10,7 +10,7 @@ import { EmbeddedChat } from '../../src/chat/embedded-chat.js';
 import { CHAT_EXCHANGE, inboxOf, personKey, roomKey } from '../../src/chat/naming.js';
 import { RabbitMqChat } from '../../src/chat/rabbitmq-chat.js';
 import { requireRabbit } from '../helpers/rabbitmq.js';
-import { deleteChatQueues, eventually, KINDS, sleep, uniqueName } from './fixture.js';
+import { connectionFor, deleteChatQueues, eventually, SERVICE_KINDS, sleep, uniqueName } from './fixture.js';
 
 const EXPIRES_MS = 1000;
 
@@ -26,14 +26,14 @@ function message(over: Partial<OutgoingMessage>): OutgoingMessage {
   };
 }
 
-for (const kind of KINDS) {
+for (const kind of SERVICE_KINDS) {
   describe(`chat service on the ${kind} broker`, function () {
     let service: ChatService;
     let connection: AmqpConnection | null = null;
     const queues: string[] = [];
 
     before(async function () {
-      connection = kind === 'rabbitmq' ? await requireRabbit(this) : null;
+      connection = await connectionFor(this, kind);
       service = connection
         ? new RabbitMqChat(connection, { inboxExpiresMs: EXPIRES_MS })
         : new EmbeddedChat({ inboxExpiresMs: EXPIRES_MS });

@@ -5,7 +5,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
-import type { AmqpConnection } from '../../src/broker/amqp-connection.js';
+import { AmqpConnection } from '../../src/broker/amqp-connection.js';
+import { startAmqpServer, type AmqpServer } from '../../src/amqp-server/amqp-server.js';
 import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
 import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
 import { ChatHub } from '../../src/chat/chat-hub.js';
@@ -16,8 +17,37 @@ import { CHAT_EXCHANGE, INBOX_PREFIX, inboxOf, leaseOf } from '../../src/chat/na
 import { createApp } from '../../src/web/app.js';
 import { requireRabbit } from '../helpers/rabbitmq.js';
 
-export type Kind = 'embedded' | 'rabbitmq';
+export type Kind = 'embedded' | 'rabbitmq' | 'listener';
 export const KINDS: Kind[] = ['embedded', 'rabbitmq'];
+/** Also the RabbitMQ code path over the embedded broker's AMQP listener (the chat written once, run on both). */
+export const SERVICE_KINDS: Kind[] = [...KINDS, 'listener'];
+
+let listener: Promise<{ server: AmqpServer; connection: AmqpConnection }> | null = null;
+
+/** One listener and one amqplib connection to it for the test process, closed at the end. */
+export async function listenerConnection(): Promise<AmqpConnection> {
+  listener ??= (async () => {
+    const server = await startAmqpServer({ port: 0, host: '127.0.0.1' });
+    const connection = new AmqpConnection(`amqp://guest:guest@127.0.0.1:${server.port}`, { connectionName: 'chat-on-listener' });
+    await connection.start(5000);
+    return { server, connection };
+  })();
+  return (await listener).connection;
+}
+
+after(async () => {
+  if (!listener) return;
+  const { server, connection } = await listener;
+  await connection.close();
+  await server.close();
+});
+
+/** The connection a kind of broker runs on (null: the embedded chat, no AMQP at all). */
+export async function connectionFor(ctx: Mocha.Context, kind: Kind): Promise<AmqpConnection | null> {
+  if (kind === 'rabbitmq') return requireRabbit(ctx);
+  if (kind === 'listener') return listenerConnection();
+  return null;
+}
 
 /** A participant name no other test (or test run) uses: "Otana_k3f9a1". */
 export function uniqueName(base: string): string {
@@ -43,7 +73,7 @@ export interface ChatAppOptions {
 }
 
 export async function startChatApp(ctx: Mocha.Context, kind: Kind, options: ChatAppOptions = {}): Promise<ChatApp> {
-  const connection = kind === 'rabbitmq' ? await requireRabbit(ctx) : null;
+  const connection = await connectionFor(ctx, kind);
   const { presenceHeartbeatMs, ...serviceOptions } = options;
   const service = connection ? new RabbitMqChat(connection, serviceOptions) : new EmbeddedChat(serviceOptions);
   const hub = new ChatHub(service, {

@@ -1,11 +1,13 @@
-// Every scenario's expectations, replayed on both brokers: the step tables
+// Every scenario's expectations, replayed on both brokers (and with the
+// RabbitMQ adapter over the embedded broker's AMQP listener): the step tables
 // in scenarios/*.json are the lesson AND the test (RabbitMQ's routing_SUITE
 // keeps such {RoutingKey, ExpectedQueues} tables).
 import assert from 'node:assert/strict';
 import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
 import { run } from '../../src/engine/run.js';
 import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
-import type { AmqpConnection } from '../../src/broker/amqp-connection.js';
+import { AmqpConnection } from '../../src/broker/amqp-connection.js';
+import { startAmqpServer, type AmqpServer } from '../../src/amqp-server/amqp-server.js';
 import type { Broker } from '../../src/broker/broker.js';
 import { consumerProblems, routingProblems } from '../../src/scenarios/expectations.js';
 import { loadScenarios } from '../../src/scenarios/load-scenarios.js';
@@ -71,5 +73,23 @@ describe('scenario replay', () => {
         await channel.close().catch(() => {});
       }
     });
+  });
+
+  describe('with the RabbitMQ adapter over the embedded broker’s AMQP listener', () => {
+    let server: AmqpServer;
+    let connection: AmqpConnection;
+    let broker: RabbitMqBroker;
+    before(async () => {
+      // Real consumers over the wire (timing as on RabbitMQ: the listener's clock runs on the wall clock).
+      server = await startAmqpServer({ port: 0, host: '127.0.0.1' });
+      connection = new AmqpConnection(`amqp://guest:guest@127.0.0.1:${server.port}`, { connectionName: 'replay-on-listener' });
+      await connection.start(5000);
+      broker = new RabbitMqBroker(connection, { predict: run });
+    });
+    after(async () => {
+      await connection?.close();
+      await server?.close();
+    });
+    replayAll('listener', () => ({ broker, connection }));
   });
 });

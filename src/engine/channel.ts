@@ -293,17 +293,25 @@ export class Channel {
     this.listener.deliver?.(delivery);
   }
 
-  /** @internal The queue was deleted: its consumers are cancelled (the client is told). */
+  /**
+   * @internal The queue was deleted: its consumers are cancelled and the
+   * client is told — unless a consumer was already gone (basic.cancel, or
+   * this very channel closing, whose last consumer auto-deleted the queue:
+   * RabbitMQ sends nothing on a closed channel).
+   */
   queueDeleted(name: string): void {
     for (const [tag, consumer] of [...this.consumers]) {
       if (consumer.queue !== name) continue;
+      const wasActive = !consumer.cancelled;
       consumer.cancelled = true;
       this.consumers.delete(tag);
       this.consumerUnacked -= consumer.unacked;
-      this.listener.cancelled?.(tag);
+      if (wasActive) this.listener.cancelled?.(tag);
     }
-    // Its unacked messages are forgotten: acking them later is harmless.
-    for (const [tag, u] of this.unacked) if (u.queue === name) this.unacked.delete(tag);
+    // Its unacked messages keep their delivery tags, as in RabbitMQ's channel:
+    // acking or nacking one later is accepted and does nothing (the queue is
+    // gone). They no longer count for the consumer's prefetch.
+    for (const u of this.unacked.values()) if (u.queue === name) u.consumer = null;
   }
 
   // --- Internals ---------------------------------------------------------------

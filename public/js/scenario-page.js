@@ -329,9 +329,10 @@ document.addEventListener('keydown', (event) => {
     event.preventDefault();
     stopPlaying();
     prev();
-  } else if ((event.key === ' ' || event.key === 'Spacebar') && tag !== 'INPUT' && tag !== 'BUTTON' && tag !== 'A') {
-    // Space plays/pauses; on a focused button or link it only does what that
-    // control does (never both), on a checkbox it keeps ticking it.
+  } else if ((event.key === ' ' || event.key === 'Spacebar') && tag !== 'INPUT') {
+    // Space plays/pauses wherever the focus is, as in a slide show: on a
+    // focused button it does not also press it (preventDefault on keydown
+    // stops the click; Enter still presses it); on a checkbox it keeps ticking it.
     event.preventDefault();
     togglePlay();
   } else if (event.key === 'Home') {

@@ -8,6 +8,7 @@ import { ChannelHandler, type ConnectionPort } from './channel-handler.js';
 import { FrameReader, frameSnippet } from './frame-reader.js';
 import { DropConnection, ProtocolError } from './protocol-error.js';
 import { MECHANISMS } from './sasl.js';
+import { BadTable, checkArgs } from './strict-args.js';
 import { methodFields, type MethodFields } from '../amqp/method-fields.js';
 import type { SharedState, VhostContext } from './shared-state.js';
 import { authenticate, type Login, type UsersConfig } from './users.js';
@@ -257,15 +258,16 @@ export class AmqpConnection implements ConnectionPort {
     }
     const handler = this.channels.get(channel);
     if (!handler) {
-      if (method?.name !== 'ChannelOpen') {
-        throw ProtocolError.make(504, "expected 'channel.open'", method?.classId ?? 0, method?.methodId ?? 0);
+      // A content frame first: rabbit_command_assembler expects a method (505) before the channel sees it.
+      if (!method) throw ProtocolError.make(505, 'expected method frame, got non method frame instead');
+      if (method.name !== 'ChannelOpen') {
+        throw ProtocolError.make(504, "expected 'channel.open'", method.classId, method.methodId);
       }
       if (this.channels.size >= this.channelMax) {
+        // rabbit_reader:create_channel raises this with method 'none': the close names no method (0/0).
         throw ProtocolError.make(
           530,
           `number of channels opened (${this.channels.size}) has reached the negotiated channel_max (${this.channelMax})`,
-          20,
-          10,
         );
       }
       this.channels.set(channel, new ChannelHandler(channel, this));
@@ -311,8 +313,11 @@ export class AmqpConnection implements ConnectionPort {
     const methodId = id & 0xffff;
     const args = payload.subarray(4);
     try {
+      checkArgs(id, args);
       return { id, classId, methodId, name, fields: decodeMethod(id, args) };
-    } catch {
+    } catch (error) {
+      // A field table that does not parse crashes the reader on RabbitMQ: no close, the socket just goes.
+      if (error instanceof BadTable) throw new DropConnection();
       const shown = args.subarray(0, 16);
       throw ProtocolError.make(501, `cannot decode ${erlang(shown)}`, classId, methodId);
     }

@@ -1,6 +1,7 @@
 // The scenario page's controller: loads the play from the server's broker,
 // keeps the current step (also in the URL, ?step=N, so a teacher can share
-// it), and wires the controls, the keyboard (← → space) and predict mode to
+// it), and wires the controls, the keyboard (→ PageDown space, ← PageUp, Home,
+// p play, f presentation) and predict mode to
 // the diagram, the why panel and the chart.
 import { el, wordsFrom } from './lib/dom.js';
 import { layout, routingStepView, consumerStepView, quietView } from './lib/scenario-geometry.js';
@@ -105,7 +106,7 @@ function togglePlay() {
   if (timer) return stopPlaying();
   if (step === total) go(0);
   timer = setInterval(playOne, PLAY_EVERY_MS);
-  buttons.play.textContent = `⏸ ${t('pause')}`;
+  showPlayButton('⏸', t('pause'));
   buttons.play.dataset.playing = 'true';
   playOne();
 }
@@ -120,8 +121,15 @@ function playOne() {
 function stopPlaying() {
   clearInterval(timer);
   timer = null;
-  buttons.play.textContent = `▶ ${t('play')}`;
+  showPlayButton('▶', t('play'));
   buttons.play.dataset.playing = 'false';
+}
+
+/** The play button is a symbol; its name (read out, and shown on hover) says what it does now. */
+function showPlayButton(symbol, name) {
+  buttons.play.textContent = symbol;
+  buttons.play.setAttribute('aria-label', name);
+  buttons.play.title = name;
 }
 
 function answerFor(k) {
@@ -212,7 +220,8 @@ function drawMessageCard(k) {
   const narration = $('[data-narration]');
   card.replaceChildren();
   if (k === 0) {
-    card.append(el('p', { class: 'hint' }, t('before')));
+    // Before the first message: what the scenario is about, in one sentence.
+    card.append(el('p', { class: 'card-summary' }, page.dataset.summary), el('p', { class: 'hint' }, t('before')));
     narration.textContent = '';
     return;
   }
@@ -236,10 +245,15 @@ function drawMessageCard(k) {
     ]);
     if (m.payload) rows.push([t('card.body'), m.payload]);
     rows.push([t('card.mandatory'), m.mandatory ? t('card.yes') : t('card.no')]);
-    card.append(el('dl', {}, ...rows.flatMap(([dt, dd]) => [el('dt', {}, dt), el('dd', {}, el('code', {}, dd))])));
+    card.append(el('dl', {}, ...rows.flatMap(([dt, dd]) => [el('dt', {}, dt), el('dd', {}, el('code', {}, breakable(dd)))])));
   } else {
     card.append(el('ul', { class: 'card-actions' }, ...s.actions.map((a) => el('li', {}, actionText(a)))));
   }
+}
+
+/** A routing key may wrap after a dot (or a comma), never inside a word: "a.<wbr>b.<wbr>c". */
+function breakable(text) {
+  return text.split(/(?<=[.,])/).flatMap((part, i) => (i === 0 ? [part] : [el('wbr'), part]));
 }
 
 function actionText(a) {
@@ -317,28 +331,58 @@ $('[data-diagram]').addEventListener('click', (event) => {
 
 document.addEventListener('keydown', (event) => {
   if (event.altKey || event.ctrlKey || event.metaKey) return;
-  const tag = event.target?.tagName;
-  if (tag === 'INPUT' && event.target.type !== 'checkbox') return;
-  if (tag === 'TEXTAREA' || tag === 'SELECT' || event.target?.isContentEditable) return;
-  // Presenter clickers send PageDown / PageUp.
-  if (event.key === 'ArrowRight' || event.key === 'PageDown') {
+  const target = event.target;
+  const tag = target?.tagName;
+  if (tag === 'INPUT' && target.type !== 'checkbox') return;
+  if (tag === 'TEXTAREA' || tag === 'SELECT' || target?.isContentEditable) return;
+  // Space and Enter on a focused control do what that control does, and only that.
+  const onControl = target instanceof Element && target.closest('button, a, summary, input, label, [tabindex]:not(svg)') !== null;
+  const key = event.key;
+  if (key === 'ArrowRight' || key === 'PageDown' || ((key === ' ' || key === 'Spacebar') && !onControl)) {
+    // Presenter clickers send PageDown / PageUp; a slide show steps with space.
     event.preventDefault();
     stopPlaying();
     next();
-  } else if (event.key === 'ArrowLeft' || event.key === 'PageUp') {
+  } else if (key === 'ArrowLeft' || key === 'PageUp') {
     event.preventDefault();
     stopPlaying();
     prev();
-  } else if ((event.key === ' ' || event.key === 'Spacebar') && tag !== 'INPUT') {
-    // Space plays/pauses wherever the focus is, as in a slide show: on a
-    // focused button it does not also press it (preventDefault on keydown
-    // stops the click; Enter still presses it); on a checkbox it keeps ticking it.
-    event.preventDefault();
-    togglePlay();
-  } else if (event.key === 'Home') {
+  } else if (key === 'Home') {
     event.preventDefault();
     reset();
+  } else if (key === 'p' || key === 'P') {
+    togglePlay();
+  } else if (key === 'f' || key === 'F') {
+    togglePresentation();
+  } else if (key === 'Escape' && presenting()) {
+    setPresentation(false);
   }
+});
+
+// --- presentation mode -----------------------------------------------------------
+// Full screen, no site chrome, larger type, for the back row. Leaving full
+// screen (Esc, the browser's own exit) leaves presentation mode too.
+
+const presentButton = $('[data-action="present"]');
+
+function presenting() {
+  return document.documentElement.dataset.present === 'true';
+}
+
+function setPresentation(on) {
+  document.documentElement.dataset.present = String(on);
+  presentButton.setAttribute('aria-pressed', String(on));
+  if (on && !document.fullscreenElement) document.documentElement.requestFullscreen?.().catch(() => {});
+  if (!on && document.fullscreenElement) document.exitFullscreen?.().catch(() => {});
+}
+
+function togglePresentation() {
+  setPresentation(!presenting());
+}
+
+presentButton.addEventListener('click', togglePresentation);
+document.addEventListener('fullscreenchange', () => {
+  if (!document.fullscreenElement && presenting()) setPresentation(false);
 });
 
 // Code tabs and copy.

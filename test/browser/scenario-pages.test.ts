@@ -192,38 +192,66 @@ for (const { kind, lang } of BROKERS) {
       });
     }
 
-    it('goes back with ←, resets with Home, and plays and pauses with space', async () => {
+    it('goes back with ←, resets with Home, steps with space and PageDown, plays and pauses with p', async () => {
       await open('topic', '&step=4');
       assert.equal((await readState(page)).step, 4);
       await page.keyboard.press('ArrowLeft');
       expectRouting(byId('topic') as RoutingScenario, await readState(page), 3);
+      await page.keyboard.press('PageUp');
+      assert.equal((await readState(page)).step, 2);
       await page.keyboard.press('Home');
       assert.equal((await readState(page)).step, 0);
+      // A slide show and a presenter's clicker step forward with space and PageDown.
       await page.keyboard.press(' ');
-      // Play moves on at once, then every few seconds; space again pauses.
-      await page.waitForFunction(() => (document.querySelector('[data-step]') as HTMLElement).dataset.step === '2', null, {
+      expectRouting(byId('topic') as RoutingScenario, await readState(page), 1);
+      await page.keyboard.press('PageDown');
+      assert.equal((await readState(page)).step, 2);
+      await page.keyboard.press('p');
+      // Play moves on at once, then every few seconds; p again pauses.
+      await page.waitForFunction(() => (document.querySelector('[data-step]') as HTMLElement).dataset.step === '4', null, {
         timeout: 6000,
       });
-      await page.keyboard.press(' ');
+      await page.keyboard.press('p');
       const paused = (await readState(page)).step;
-      await page.waitForTimeout(3000);
+      await page.waitForTimeout(PLAY_WAIT_MS);
       assert.equal((await readState(page)).step, paused, 'still paused');
       assert.equal(await page.getAttribute('[data-action="play"]', 'data-playing'), 'false');
     });
 
-    it('steps with the buttons too, and the focused button does not eat the space key', async () => {
+    it('steps with the buttons too, and space on a focused button presses only that button', async () => {
       await open('direct');
       await page.click('[data-action="next"]');
       await page.click('[data-action="next"]');
       expectRouting(byId('direct') as RoutingScenario, await readState(page), 2);
       await page.click('[data-action="prev"]');
       expectRouting(byId('direct') as RoutingScenario, await readState(page), 1);
-      // Focus is on "prev": space must play, not click "prev" again.
+      // Focus is on "prev": space presses "prev" once, it does not also step forward.
       await page.keyboard.press(' ');
-      assert.equal((await readState(page)).step, 2);
-      await page.keyboard.press(' ');
+      assert.equal((await readState(page)).step, 0);
+      // Each button says what it does to a screen reader (the icons alone do not).
+      for (const action of ['reset', 'prev', 'play', 'next']) {
+        const name = await page.getAttribute(`[data-action="${action}"]`, 'aria-label');
+        assert.ok(name && name.trim().length > 2, `${action} has a name: ${name}`);
+      }
+      await page.click('[data-action="next"]');
+      await page.click('[data-action="next"]');
       await page.click('[data-action="reset"]');
       assert.equal((await readState(page)).step, 0);
+    });
+
+    it('presentation mode: f hides the site bar and enlarges the type, f again brings them back', async () => {
+      await open('topic', '&step=2');
+      const size = () => page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.why')!).fontSize));
+      const before = await size();
+      assert.ok(await page.isVisible('.topbar'));
+      await page.keyboard.press('f');
+      assert.equal(await page.getAttribute('html', 'data-present'), 'true');
+      assert.equal(await page.getAttribute('[data-action="present"]', 'aria-pressed'), 'true');
+      assert.equal(await page.isVisible('.topbar'), false, 'the site bar is hidden');
+      assert.ok((await size()) > before, 'larger type');
+      await page.keyboard.press('f');
+      assert.equal(await page.getAttribute('html', 'data-present'), 'false');
+      assert.ok(await page.isVisible('.topbar'));
     });
 
     it('opens at ?step=N, shareable, and the language link keeps the step', async () => {

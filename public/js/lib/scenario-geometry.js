@@ -13,9 +13,9 @@ const NODE = {
 const ROW_GAP = 46;
 const LABEL_LINE = 26;
 const CHAR_W = 11.5; // label font ~20px monospace
-const MIN_COL_GAP = 120;
+const MIN_COL_GAP = 84;
 const LABEL_GAP = 10;
-const LABEL_MARGIN = 56; // room on each side of a label for the curve to bend
+const LABEL_MARGIN = 38; // room on each side of a label for the curve to bend
 
 /** A binding's label: the lines shown on its curve. */
 export function bindingLabel(binding, exchangeType) {
@@ -88,7 +88,10 @@ export function layout(scenario) {
   for (const x of exchanges) add('exchange', x.name, { type: x.type, internal: !!x.internal });
   for (const q of queues) {
     const args = queueArgsText(q.arguments);
-    add('queue', q.name, { args: q.arguments ?? {}, w: Math.max(NODE.queue.w, [...q.name].length * 15 + 30, [...args].length * 8.5 + 30) });
+    add('queue', q.name, {
+      args: q.arguments ?? {},
+      w: Math.max(NODE.queue.w, [...q.name].length * 15 + 30, [...args].length * 10.5 + 30),
+    });
   }
   // A consumer box is as wide as its name ("receive.py").
   for (const c of scenario.consumers ?? [])

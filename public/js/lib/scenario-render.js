@@ -78,8 +78,8 @@ export function createDiagram(root, lay, t) {
       g.append(
         svg('rect', { x: -n.w / 2, y: -n.h / 2, width: n.w, height: n.h, rx: 6, class: 'queue-box' }),
         svg('text', { x: -n.w / 2 + 12, y: -n.h / 2 + 28, class: 'node-name left' }, n.name),
-        args ? svg('text', { x: -n.w / 2 + 12, y: -n.h / 2 + 50, class: 'node-args left' }, args) : null,
-        svg('g', { class: 'chips', transform: `translate(${-n.w / 2 + 12} ${n.h / 2 - 30})` }),
+        args ? svg('text', { x: -n.w / 2 + 12, y: -n.h / 2 + 51, class: 'node-args left' }, args) : null,
+        svg('g', { class: 'chips', transform: `translate(${-n.w / 2 + 10} ${n.h / 2 - 34})` }),
       );
     } else if (n.kind === 'consumer') {
       g.setAttribute('data-consumer', n.name);
@@ -198,12 +198,12 @@ class Diagram {
     // The full counts, whatever fits: data-ready / data-unacked (for tests and assistive tech).
     group.setAttribute('data-ready', String(items.filter(([, k]) => k === 'queue').length));
     group.setAttribute('data-unacked', String(items.filter(([, k]) => k === 'unacked').length));
-    const width = ([m]) => Math.max(30, [...label(m)].length * 11 + 14);
+    const width = ([m]) => Math.max(32, [...label(m)].length * 12.5 + 16);
     const shown = [];
     let used = 0;
     for (let i = items.length - 1; i >= 0; i--) {
       const w = width(items[i]) + 4;
-      const reserve = i > 0 ? 38 : 0; // room for "+n" if older ones stay hidden
+      const reserve = i > 0 ? 46 : 0; // room for "+n" if older ones stay hidden
       if (used + w + reserve > room && shown.length > 0) break;
       shown.unshift(items[i]);
       used += w;
@@ -211,8 +211,8 @@ class Diagram {
     let x = 0;
     const hidden = items.length - shown.length;
     if (hidden > 0) {
-      group.append(svg('text', { x: 0, y: 18, class: 'chip-more' }, `+${hidden}`));
-      x = 38;
+      group.append(svg('text', { x: 0, y: 21, class: 'chip-more' }, `+${hidden}`));
+      x = 46;
     }
     for (const item of shown) {
       const [m, kind] = item;
@@ -222,8 +222,8 @@ class Diagram {
         svg(
           'g',
           { class: `chip chip-${kind}`, transform: `translate(${x} 0)`, 'data-chip': text },
-          svg('rect', { width: w, height: 24, rx: 5 }),
-          svg('text', { x: w / 2, y: 18 }, text),
+          svg('rect', { width: w, height: 28, rx: 5 }),
+          svg('text', { x: w / 2, y: 21 }, text),
         ),
       );
       x += w + 4;

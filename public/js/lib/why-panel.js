@@ -18,6 +18,8 @@ export function explainRouting(container, scenario, played, k, t) {
     container.append(resultLine(played, null, t));
     return;
   }
+  // The verdict first, then the reasons: on a short screen the top of the why is what shows.
+  container.append(resultLine(played, trace, t));
   const kind = (scenario.definitions.exchanges ?? []).find((x) => x.name === message.exchange)?.type;
   if (kind === 'topic') container.append(topicWords(trace.routing_key, t));
 
@@ -39,7 +41,6 @@ export function explainRouting(container, scenario, played, k, t) {
   }
 
   for (const hop of trace.hops) container.append(explainHop(hop, t));
-  container.append(resultLine(played, trace, t));
   for (const note of duplicateNotes(trace, t)) container.append(el('p', { class: 'why-note' }, note));
   for (const event of trace.queue_events) {
     if (event.kind === 'missing-queue' && trace.default_exchange) continue; // already in the lookups above

@@ -4,6 +4,7 @@
 // the server gives at the join is kept in this tab only (sessionStorage), so
 // twelve tabs of one browser are twelve students.
 import { el, wordsFrom } from './lib/dom.js';
+import { presenterKeys } from './lib/presenter.js';
 import { judge } from './lib/predict.js';
 import { connectClass } from './class-live.js';
 import { createStage } from './class-stage.js';
@@ -266,13 +267,13 @@ function forward() {
 $('[data-action="prev"]').addEventListener('click', back);
 $('[data-action="next"]').addEventListener('click', forward);
 $('[data-action="follow"]').addEventListener('click', () => look(view.position));
-document.addEventListener('keydown', (event) => {
-  if (!view || event.altKey || event.ctrlKey || event.metaKey) return;
-  const tag = event.target?.tagName;
-  if ((tag === 'INPUT' && event.target.type !== 'checkbox') || tag === 'TEXTAREA') return;
-  if (event.key === 'ArrowLeft') back();
-  else if (event.key === 'ArrowRight') forward();
-  else if (event.key === 'Home') look(view.position);
+// The same keys as the teacher's (→ ← Home f ?), on this page's own looking back.
+presenterKeys({
+  next: () => view && forward(),
+  prev: () => view && back(),
+  first: () => {
+    if (view) look({ item: shown().item, step: 0 });
+  },
 });
 
 // Back in this tab (a reload): the token says who we are.

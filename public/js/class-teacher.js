@@ -2,6 +2,7 @@
 // for answers, reveal — and shows the live tally. The teacher key the server
 // put in the page is what makes this tab the teacher's.
 import { el, wordsFrom } from './lib/dom.js';
+import { presenterKeys } from './lib/presenter.js';
 import { connectClass } from './class-live.js';
 import { createStage } from './class-stage.js';
 import { createTallyChart, tallySeries } from './class-tally.js';
@@ -15,20 +16,33 @@ const stage = createStage(page, ts, tc);
 const chart = createTallyChart($('[data-tally-chart]'), tc);
 const status = $('[data-class-status]');
 let view = null;
+// The position last asked for, until the server's view shows it: quick
+// presses of a clicker add up (three presses, three steps), and one request
+// at most is on its way (a held key sends the latest position, not a flood).
+let asked = null;
+let inFlight = false;
+const here = () => asked ?? view.position;
+const same = (a, b) => a.item === b.item && a.step === b.step;
 
 const live = connectClass({
   hello: () => ({ type: 'teacher', code: data.code, key: data.key }),
   onStatus: (s) => {
     page.dataset.live = s;
+    inFlight = false; // a reconnection starts afresh: the next view says where the class is
     if (s === 'away') status.textContent = tc('class.status.away');
   },
   onMessage: (m) => {
     if (m.type === 'view') {
       view = m.view;
+      inFlight = false;
+      if (asked && same(asked, view.position)) asked = null;
+      sendAsked();
       render();
     } else if (m.type === 'welcome') {
       status.textContent = tc('class.status.online');
     } else if (m.type === 'error') {
+      asked = null;
+      inFlight = false;
       status.textContent = tc(m.key, m.params);
       status.dataset.state = 'error';
     } else if (m.type === 'ended') {
@@ -45,24 +59,34 @@ function stepsOf(i) {
 
 function send(message) {
   status.dataset.state = '';
-  if (!live.send(message)) status.textContent = tc('class.status.away');
+  const sent = live.send(message);
+  if (!sent) status.textContent = tc('class.status.away');
+  return sent;
 }
 
 function go(item, step) {
   if (!view || view.ended) return;
-  send({ type: 'go', item, step });
+  asked = { item, step };
+  sendAsked();
+}
+
+function sendAsked() {
+  if (inFlight || !asked || view.ended) return;
+  if (same(asked, view.position)) asked = null;
+  else if (send({ type: 'go', ...asked })) inFlight = true;
+  else asked = null;
 }
 
 function next() {
   if (!view) return;
-  const { item, step } = view.position;
+  const { item, step } = here();
   if (step < stepsOf(item)) go(item, step + 1);
   else if (item + 1 < data.items.length) go(item + 1, 0);
 }
 
 function prev() {
   if (!view) return;
-  const { item, step } = view.position;
+  const { item, step } = here();
   if (step > 0) go(item, step - 1);
   else if (item > 0) go(item - 1, stepsOf(item - 1));
 }
@@ -133,19 +157,5 @@ $('[data-action="hide-names"]').addEventListener('change', (e) => send({ type: '
 $('[data-action="end"]').addEventListener('click', () => {
   if (confirm(tc('class.teacher.endConfirm'))) send({ type: 'end' });
 });
-document.addEventListener('keydown', (event) => {
-  if (event.altKey || event.ctrlKey || event.metaKey) return;
-  const tag = event.target?.tagName;
-  if (tag === 'INPUT' && event.target.type !== 'checkbox') return;
-  if (tag === 'TEXTAREA' || tag === 'SELECT') return;
-  if (event.key === 'ArrowRight') {
-    event.preventDefault();
-    next();
-  } else if (event.key === 'ArrowLeft') {
-    event.preventDefault();
-    prev();
-  } else if (event.key === 'Home') {
-    event.preventDefault();
-    go(0, 0);
-  }
-});
+// The clicker keys (→ PageDown space, ← PageUp, Home: this item's first step, f, ?), whatever has the focus.
+presenterKeys({ next, prev, first: () => view && go(here().item, 0) });

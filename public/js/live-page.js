@@ -5,6 +5,7 @@
 // queues (ready / unacked), exchanges and connections. Pause, ← →, clear and
 // "follow" act on this page only. Every name and body is shown as text.
 import { el, wordsFrom } from './lib/dom.js';
+import { presenterKeys } from './lib/presenter.js';
 import { layeredLayout } from './lib/layered-layout.js';
 import { routingStepView } from './lib/scenario-geometry.js';
 import { createDiagram } from './lib/scenario-render.js';
@@ -391,14 +392,12 @@ $('[data-action=clear]').addEventListener('click', () => {
   view.drawn = {};
   render(false);
 });
-document.addEventListener('keydown', (e) => {
-  if (e.target.closest('input, select, textarea, button') && e.key !== 'Escape') return;
-  if (e.key === 'ArrowLeft') step(-1);
-  else if (e.key === 'ArrowRight') step(1);
-  else if (e.key === 'p' || e.key === ' ') {
-    e.preventDefault();
-    setPaused(!view.paused);
-  }
+// The keys of every stepping page: → ← between messages, Home the oldest kept, p pause/resume, f, ?.
+presenterKeys({
+  next: () => step(1),
+  prev: () => step(-1),
+  first: () => shown().length && select(shown()[0].id),
+  play: () => setPaused(!view.paused),
 });
 
 // --- save what I see as a scenario (the sandbox's endpoint writes the file) ---

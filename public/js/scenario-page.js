@@ -1,9 +1,9 @@
 // The scenario page's controller: loads the play from the server's broker,
 // keeps the current step (also in the URL, ?step=N, so a teacher can share
-// it), and wires the controls, the keyboard (→ PageDown space, ← PageUp, Home,
-// p play, f presentation) and predict mode to
+// it), and wires the controls, the keyboard (lib/presenter.js) and predict mode to
 // the diagram, the why panel and the chart.
 import { el, wordsFrom } from './lib/dom.js';
+import { presenterKeys } from './lib/presenter.js';
 import { layout, routingStepView, consumerStepView, quietView } from './lib/scenario-geometry.js';
 import { createDiagram } from './lib/scenario-render.js';
 import { explainConsumers, explainRouting } from './lib/why-panel.js';
@@ -329,60 +329,19 @@ $('[data-diagram]').addEventListener('click', (event) => {
   }
 });
 
-document.addEventListener('keydown', (event) => {
-  if (event.altKey || event.ctrlKey || event.metaKey) return;
-  const target = event.target;
-  const tag = target?.tagName;
-  if (tag === 'INPUT' && target.type !== 'checkbox') return;
-  if (tag === 'TEXTAREA' || tag === 'SELECT' || target?.isContentEditable) return;
-  // Space and Enter on a focused control do what that control does, and only that.
-  const onControl = target instanceof Element && target.closest('button, a, summary, input, label, [tabindex]:not(svg)') !== null;
-  const key = event.key;
-  if (key === 'ArrowRight' || key === 'PageDown' || ((key === ' ' || key === 'Spacebar') && !onControl)) {
-    // Presenter clickers send PageDown / PageUp; a slide show steps with space.
-    event.preventDefault();
+// The keys every stepping page shares (→ PageDown space, ← PageUp, Home, p, f, ?).
+// Stepping by hand stops autoplay.
+presenterKeys({
+  next: () => {
     stopPlaying();
     next();
-  } else if (key === 'ArrowLeft' || key === 'PageUp') {
-    event.preventDefault();
+  },
+  prev: () => {
     stopPlaying();
     prev();
-  } else if (key === 'Home') {
-    event.preventDefault();
-    reset();
-  } else if (key === 'p' || key === 'P') {
-    togglePlay();
-  } else if (key === 'f' || key === 'F') {
-    togglePresentation();
-  } else if (key === 'Escape' && presenting()) {
-    setPresentation(false);
-  }
-});
-
-// --- presentation mode -----------------------------------------------------------
-// Full screen, no site chrome, larger type, for the back row. Leaving full
-// screen (Esc, the browser's own exit) leaves presentation mode too.
-
-const presentButton = $('[data-action="present"]');
-
-function presenting() {
-  return document.documentElement.dataset.present === 'true';
-}
-
-function setPresentation(on) {
-  document.documentElement.dataset.present = String(on);
-  presentButton.setAttribute('aria-pressed', String(on));
-  if (on && !document.fullscreenElement) document.documentElement.requestFullscreen?.().catch(() => {});
-  if (!on && document.fullscreenElement) document.exitFullscreen?.().catch(() => {});
-}
-
-function togglePresentation() {
-  setPresentation(!presenting());
-}
-
-presentButton.addEventListener('click', togglePresentation);
-document.addEventListener('fullscreenchange', () => {
-  if (!document.fullscreenElement && presenting()) setPresentation(false);
+  },
+  first: reset,
+  play: togglePlay,
 });
 
 // Code tabs and copy.

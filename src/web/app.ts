@@ -12,7 +12,7 @@ import type { ChatHub } from '../chat/chat-hub.js';
 import type { ClassHub } from '../classroom/class-hub.js';
 import { errorHandler, HttpError } from './errors.js';
 import { rateLimit } from './rate-limit.js';
-import { pickLang, translator } from './i18n/index.js';
+import { otherLangHref, pickLang, translator } from './i18n/index.js';
 import { healthRouter } from './routes/health.js';
 import { runRouter } from './routes/run.js';
 import { chatRouter } from './routes/chat.js';
@@ -90,6 +90,7 @@ export function createApp(services: AppServices): express.Express {
     res.locals.t = translator(lang);
     res.locals.broker = services.broker.status();
     res.locals.path = req.path;
+    res.locals.langSwitchHref = otherLangHref(req.originalUrl, lang);
     res.locals.liveNav = Boolean(services.live);
     next();
   });

@@ -60,3 +60,10 @@ export function wordsWithPrefix(lang: Lang, prefix: string): Dictionary {
   for (const [k, v] of Object.entries(dictionaries[lang])) if (k.startsWith(prefix)) out[k] = v;
   return out;
 }
+
+/** The address a page was served at, in the other language: every other query parameter (key, code, step, vhost) kept. */
+export function otherLangHref(originalUrl: string, lang: Lang): string {
+  const url = new URL(originalUrl, 'http://page.invalid');
+  url.searchParams.set('lang', lang === 'fr' ? 'en' : 'fr');
+  return url.pathname + url.search;
+}

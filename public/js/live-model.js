@@ -40,11 +40,46 @@ export function asScenario(state, messages) {
         arguments: b.arguments,
       })),
     },
-    consumers: [],
+    consumers: liveConsumers(state),
     steps: messages.map((m) => ({
       message: { exchange: m.exchange, routing_key: m.routingKey, properties: { headers: m.headers }, payload: m.preview },
     })),
   };
+}
+
+/**
+ * Every consumer of the vhost, as the diagram draws one (queue → consumer):
+ * named by its tag (unique), labelled with its program's connection name
+ * when the program gave one, else with the tag.
+ */
+export function liveConsumers(state) {
+  return state.connections.flatMap((c) =>
+    c.channels.flatMap((ch) =>
+      ch.consumers.map((k) => ({
+        name: k.tag,
+        tag: k.tag,
+        label: c.name ?? k.tag,
+        queue: k.queue,
+        unacked: k.unacked ?? 0,
+        connection: c.id,
+      })),
+    ),
+  );
+}
+
+/** What each consumer shows at a message: whether it took it, and what it holds unacknowledged now. */
+export function consumerViews(consumers, message, unackedCaption) {
+  return Object.fromEntries(
+    consumers.map((k) => [
+      k.name,
+      {
+        present: true,
+        hit: !!message?.deliveries.some((d) => d.tag === k.tag && d.connection === k.connection),
+        unacked: [],
+        caption: unackedCaption(k.unacked),
+      },
+    ]),
+  );
 }
 
 /** One played step per message: where it went (the engine, over the topology seen) and the trace. */
@@ -66,6 +101,7 @@ export function layoutKey(state, messages) {
     state.exchanges.map((x) => [x.name, x.type]),
     state.queues.map((q) => q.name),
     state.bindings,
+    liveConsumers(state).map((k) => [k.tag, k.queue, k.label]),
     [...new Set(messages.map((m) => m.exchange))],
   ]);
 }

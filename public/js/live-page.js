@@ -10,7 +10,7 @@ import { layeredLayout } from './lib/layered-layout.js';
 import { routingStepView } from './lib/scenario-geometry.js';
 import { createDiagram } from './lib/scenario-render.js';
 import { explainRouting } from './lib/why-panel.js';
-import { asPlay, asSandboxState, asScenario, layoutKey, mergeMessages } from './live-model.js';
+import { asPlay, asSandboxState, asScenario, consumerViews, layoutKey, mergeMessages } from './live-model.js';
 import { download, saveScenario } from './sandbox-api.js';
 import { DiagramView } from './sandbox-diagram-view.js';
 
@@ -166,9 +166,11 @@ function render(animate) {
   const about = message
     ? JSON.stringify([message.id, message.deliveries, message.returned, message.disagreement ?? '', Boolean(message.trace)])
     : '';
-  once('message', about, () => {
+  const held = JSON.stringify(scenario.consumers.map((k) => k.unacked));
+  once('message', about + held, () => {
     const play = asPlay(list);
     const stepView = routingStepView(view.lay, scenario, play, k);
+    stepView.consumers = consumerViews(scenario.consumers, message, (n) => t('consumer.unacked', { n }));
     view.diagram.show(stepView, {
       animate: animate && !reducedMotion.matches,
       tokenLabel: message ? `#${message.id}` : '',

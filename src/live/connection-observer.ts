@@ -39,6 +39,7 @@ export class ConnectionObserver {
   private vhost: string | null = null;
   private user = '';
   private client = '';
+  private connectionName: string | null = null;
   private readonly channels = new Map<number, ChannelState>();
   private closed = false;
 
@@ -57,6 +58,7 @@ export class ConnectionObserver {
       case 'ConnectionStartOk':
         this.user = plainUser(f.mechanism, f.response) ?? '';
         this.client = clientName(f.clientProperties);
+        this.connectionName = givenName(f.clientProperties);
         return;
       case 'ConnectionOpen':
         this.vhost = String(f.virtualHost || '/');
@@ -110,7 +112,14 @@ export class ConnectionObserver {
     const f = methodFields(fields);
     switch (name) {
       case 'ConnectionOpenOk':
-        return this.send({ kind: 'connection-opened', connection: this.id, user: this.user, client: this.client, address: this.address });
+        return this.send({
+          kind: 'connection-opened',
+          connection: this.id,
+          user: this.user,
+          client: this.client,
+          name: this.connectionName,
+          address: this.address,
+        });
       case 'ConnectionClose':
         return this.connectionClosed(f);
       case 'ConnectionBlocked':
@@ -351,6 +360,12 @@ const SYNCHRONOUS = new Set([
 function plainUser(mechanism: unknown, response: unknown): string | null {
   if (mechanism !== 'PLAIN' || !Buffer.isBuffer(response)) return null;
   return response.toString('utf8').split('\0')[1] ?? null;
+}
+
+/** The connection_name client property a program gave itself, if any (what /live labels its consumers with). */
+function givenName(props: unknown): string | null {
+  const name = ((props ?? {}) as Record<string, unknown>).connection_name;
+  return typeof name === 'string' && name ? name.slice(0, 100) : null;
 }
 
 function clientName(props: unknown): string {

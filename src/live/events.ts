@@ -11,7 +11,7 @@ export interface ConnectionRef {
 }
 
 export type LiveEvent =
-  | { kind: 'connection-opened'; connection: string; user: string; client: string; address: string }
+  | { kind: 'connection-opened'; connection: string; user: string; client: string; name: string | null; address: string }
   | { kind: 'connection-closed'; connection: string; code?: number; text?: string }
   | ({ kind: 'channel-opened' } & ConnectionRef)
   | ({ kind: 'channel-closed'; code?: number; text?: string } & ConnectionRef)

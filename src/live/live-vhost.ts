@@ -39,13 +39,21 @@ export interface LiveBinding {
   bindingKey: string;
   arguments: FieldTable;
 }
+/** A consumer as /live draws it: queue → consumer, with what it holds unacknowledged. */
+export interface LiveConsumer {
+  tag: string;
+  queue: string;
+  unacked: number;
+}
 export interface LiveConnection {
   id: string;
   user: string;
   client: string;
+  /** The connection_name the program gave (null: none). */
+  name: string | null;
   address: string;
   blocked: boolean;
-  channels: { channel: number; consumers: { tag: string; queue: string }[] }[];
+  channels: { channel: number; consumers: LiveConsumer[] }[];
 }
 export interface LiveMessage {
   id: number;
@@ -79,6 +87,8 @@ export interface LiveMessage {
 
 interface Unacked {
   queue: string;
+  /** The consumer it went to (null: basic.get). */
+  consumerTag: string | null;
   message?: LiveMessage;
   delivery?: LiveMessage['deliveries'][number];
 }
@@ -113,6 +123,7 @@ export class LiveVhost {
           id: event.connection,
           user: event.user,
           client: event.client,
+          name: event.name,
           address: event.address,
           blocked: false,
           channels: [],
@@ -196,7 +207,7 @@ export class LiveVhost {
         return this.autoDeleteExchange(event.source);
       case 'consumer-added': {
         const ch = this.channel(event.connection, event.channel);
-        ch?.consumers.push({ tag: event.tag, queue: event.queue });
+        ch?.consumers.push({ tag: event.tag, queue: event.queue, unacked: 0 });
         this.ensure('', event.queue, 'queue');
         this.queues.get(event.queue)!.consumers++;
         return;
@@ -287,12 +298,21 @@ export class LiveVhost {
         recent.deliveries.push(delivery);
       }
     }
-    if (!event.noAck)
+    if (!event.noAck) {
+      this.consumerOf(event.connection, event.channel, event.tag).forEach((c) => c.unacked++);
       this.unackedOf(event.connection, event.channel).set(event.deliveryTag, {
         queue: event.queue,
+        consumerTag: event.tag,
         message: m,
         delivery: m ? delivery : undefined,
       });
+    }
+  }
+
+  /** The consumer of that tag on that channel, as a list of none or one. */
+  private consumerOf(connection: string, channel: number, tag: string | null): LiveConsumer[] {
+    const found = tag === null ? undefined : this.channel(connection, channel)?.consumers.find((c) => c.tag === tag);
+    return found ? [found] : [];
   }
 
   private settled(event: Extract<LiveEvent, { kind: 'settled' }>): void {
@@ -302,6 +322,7 @@ export class LiveVhost {
       const u = open.get(tag);
       if (!u) continue;
       open.delete(tag);
+      this.consumerOf(event.connection, event.channel, u.consumerTag).forEach((c) => (c.unacked = Math.max(0, c.unacked - 1)));
       const q = this.queues.get(u.queue);
       if (q) {
         q.unacked = Math.max(0, q.unacked - 1);

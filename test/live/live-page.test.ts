@@ -110,6 +110,34 @@ for (const kind of ['embedded', 'rabbitmq'] as const)
       await page.waitForFunction(
         () => (document.querySelector('[data-message-card]')?.textContent?.match(/removed from the queue at once/g) ?? []).length === 2,
       );
+      // Each receiver's consumer is drawn, queue → consumer, labelled with its tag (the tutorial
+      // gives no connection name); the one that took kern.critical is marked.
+      const drawn = await page.$$eval('[data-live-consumer]', (els) =>
+        els.map((e) => ({
+          tag: e.getAttribute('data-live-consumer')!,
+          queue: e.getAttribute('data-queue')!,
+          hit: e.getAttribute('data-hit'),
+        })),
+      );
+      assert.equal(drawn.length, 3);
+      assert.deepEqual(
+        drawn
+          .filter((c) => c.hit === 'true')
+          .map((c) => c.queue)
+          .sort(),
+        expected,
+      );
+      for (const c of drawn) assert.equal(await page.locator(`[data-edge="consume:${c.tag}"]`).count(), 1, `an arrow to ${c.tag}`);
+      // A server-named queue is shortened in the middle, shown whole on focus (and in a title on hover).
+      const q = expected[0];
+      const node = page.locator(`[data-queue="${q}"]:not([data-live-consumer])`);
+      const short = (await node.locator('.name-short').textContent())!;
+      assert.ok(short.length < q.length && short.includes('…'), short);
+      assert.ok(q.startsWith(short.split('…')[0]) && q.endsWith(short.split('…')[1]), `${short} is ${q} shortened`);
+      assert.equal(await node.locator('title').textContent(), q);
+      await node.focus();
+      assert.equal(await node.locator('.name-full').isVisible(), true);
+      assert.equal(await node.locator('.name-short').isVisible(), false);
       await page.screenshot({ path: 'screenshots/live-en-1280x720.png', fullPage: true });
 
       // "Save what I see as a scenario": a file the scenario loader accepts, whose one step

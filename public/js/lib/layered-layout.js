@@ -31,8 +31,8 @@ export function layeredLayout(scenario) {
   const lay = columnLayout(scenario);
   const { nodes, edges, byId } = lay;
   for (const n of nodes) {
-    if (n.kind === 'exchange' || n.kind === 'queue')
-      n.w = Math.max(n.w, [...(n.isDefault ? 'default exchange' : n.name)].length * NAME_CHAR_W + 36);
+    if (n.kind === 'exchange' || n.kind === 'queue' || n.kind === 'consumer')
+      n.w = Math.max(n.w, [...(n.isDefault ? 'default exchange' : n.label)].length * NAME_CHAR_W + 36);
   }
 
   const layers = [...new Set(nodes.map((n) => n.col))].sort((a, b) => a - b).map((c) => nodes.filter((n) => n.col === c));

@@ -17,6 +17,20 @@ const MIN_COL_GAP = 84;
 const LABEL_GAP = 10;
 const LABEL_MARGIN = 38; // room on each side of a label for the curve to bend
 
+const SHORT_NAME = 24;
+
+/**
+ * A long name (a server-named queue amq.gen-…, a consumer tag) shortened in
+ * the middle, where such names differ least usefully: "amq.gen-qr5…Y-SA88fcA".
+ * The diagram shows the whole name on hover and focus, the why in full.
+ */
+export function shortName(name) {
+  const chars = [...name];
+  if (chars.length <= SHORT_NAME) return name;
+  const head = Math.floor((SHORT_NAME - 1) / 2);
+  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - (SHORT_NAME - 1 - head)).join('')}`;
+}
+
 /** A binding's label: the lines shown on its curve. */
 export function bindingLabel(binding, exchangeType) {
   if (exchangeType === 'headers') {
@@ -78,7 +92,15 @@ export function layout(scenario) {
   const nodes = [];
   const edges = [];
   const add = (kind, name, extra = {}) => {
-    const node = { id: nodeId(kind, name), kind, name, ...NODE[kind], ...extra };
+    const node = {
+      id: nodeId(kind, name),
+      kind,
+      name,
+      ...NODE[kind],
+      ...extra,
+      fullName: extra.label ?? name,
+      label: shortName(extra.label ?? name),
+    };
     nodes.push(node);
     return node;
   };
@@ -90,12 +112,17 @@ export function layout(scenario) {
     const args = queueArgsText(q.arguments);
     add('queue', q.name, {
       args: q.arguments ?? {},
-      w: Math.max(NODE.queue.w, [...q.name].length * 15 + 30, [...args].length * 10.5 + 30),
+      w: Math.max(NODE.queue.w, [...shortName(q.name)].length * 15 + 30, [...args].length * 10.5 + 30),
     });
   }
-  // A consumer box is as wide as its name ("receive.py").
+  // A consumer box is as wide as its name ("receive.py"); /live names it by its program's connection name or tag.
   for (const c of scenario.consumers ?? [])
-    add('consumer', c.name, { queue: c.queue, w: Math.max(NODE.consumer.w, [...c.name].length * 14 + 32) });
+    add('consumer', c.name, {
+      queue: c.queue,
+      label: c.label,
+      tag: c.tag,
+      w: Math.max(NODE.consumer.w, [...shortName(c.label ?? c.name)].length * 14 + 32),
+    });
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const has = (kind, name) => byId.has(nodeId(kind, name));
 

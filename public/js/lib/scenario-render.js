@@ -57,7 +57,9 @@ export function createDiagram(root, lay, t) {
 
   const nodeEls = new Map();
   for (const n of lay.nodes) {
-    const g = svg('g', { class: `node node-${n.kind}`, transform: `translate(${n.x} ${n.y})`, 'data-node': n.id });
+    // /live's consumers carry their tag and queue (test hooks, and the tag for who it is).
+    const hooks = n.tag ? { 'data-live-consumer': n.tag, 'data-queue': n.queue } : {};
+    const g = svg('g', { class: `node node-${n.kind}`, transform: `translate(${n.x} ${n.y})`, 'data-node': n.id, ...hooks });
     if (n.kind === 'producer') {
       g.append(
         svg('circle', { r: n.w / 2 }),
@@ -68,7 +70,9 @@ export function createDiagram(root, lay, t) {
       g.setAttribute('data-exchange', n.name);
       g.append(
         svg('rect', { x: -n.w / 2, y: -n.h / 2, width: n.w, height: n.h, rx: 16 }),
-        svg('text', { y: -6, class: 'node-name' }, n.isDefault ? t('diagram.defaultExchange') : n.name),
+        ...(n.isDefault
+          ? [svg('text', { y: -6, class: 'node-name' }, t('diagram.defaultExchange'))]
+          : nameText(g, n, { y: -6, class: 'node-name' })),
         svg('text', { y: 24, class: 'node-type' }, n.isDefault ? '"" · direct' : n.internal ? `${n.type} · internal` : n.type),
       );
     } else if (n.kind === 'queue') {
@@ -77,7 +81,7 @@ export function createDiagram(root, lay, t) {
       const args = queueArgsText(n.args);
       g.append(
         svg('rect', { x: -n.w / 2, y: -n.h / 2, width: n.w, height: n.h, rx: 6, class: 'queue-box' }),
-        svg('text', { x: -n.w / 2 + 12, y: -n.h / 2 + 28, class: 'node-name left' }, n.name),
+        ...nameText(g, n, { x: -n.w / 2 + 12, y: -n.h / 2 + 28, class: 'node-name left' }),
         args ? svg('text', { x: -n.w / 2 + 12, y: -n.h / 2 + 51, class: 'node-args left' }, args) : null,
         svg('g', { class: 'chips', transform: `translate(${-n.w / 2 + 10} ${n.h / 2 - 34})` }),
       );
@@ -86,7 +90,7 @@ export function createDiagram(root, lay, t) {
       g.setAttribute('data-hit', 'false');
       g.append(
         svg('rect', { x: -n.w / 2, y: -34, width: n.w, height: 68, rx: 34 }),
-        svg('text', { y: 8, class: 'node-name' }, n.name),
+        ...nameText(g, n, { y: 8, class: 'node-name' }),
         svg('text', { y: 62, class: 'node-caption', 'data-prefetch-label': '' }, ''),
         svg('g', { class: 'chips', transform: `translate(${n.w / 2 + 8} -14)` }),
       );
@@ -168,11 +172,9 @@ class Diagram {
         const c = view.consumers?.[n.name];
         g.setAttribute('data-hit', String(!!c?.hit));
         g.setAttribute('data-present', String(c ? c.present || view.step === 0 : true));
-        g.querySelector('[data-prefetch-label]').textContent = c?.present
-          ? c.prefetch
-            ? this.t('diagram.prefetch', { n: c.prefetch })
-            : this.t('diagram.noPrefetch')
-          : '';
+        // A caption of the page's own (/live: what the consumer holds unacknowledged), else its prefetch.
+        g.querySelector('[data-prefetch-label]').textContent =
+          c?.caption ?? (c?.present ? (c.prefetch ? this.t('diagram.prefetch', { n: c.prefetch }) : this.t('diagram.noPrefetch')) : '');
         this.drawChips(
           g.querySelector('.chips'),
           (c?.unacked ?? []).map((m) => [m, 'unacked']),
@@ -320,4 +322,19 @@ class Diagram {
     };
     this.frame = requestAnimationFrame(tick);
   }
+}
+
+/**
+ * A node's name as drawn: its label (shortened in the middle when long), and
+ * then the whole name on hover (a title) and on focus (the node takes the
+ * focus, and CSS shows the full text in place of the short one).
+ */
+function nameText(g, n, attrs) {
+  if (n.label === n.fullName) return [svg('text', attrs, n.label)];
+  g.setAttribute('tabindex', '0');
+  g.prepend(svg('title', {}, n.fullName));
+  return [
+    svg('text', { ...attrs, class: `${attrs.class} name-short` }, n.label),
+    svg('text', { ...attrs, class: `${attrs.class} name-full` }, n.fullName),
+  ];
 }

@@ -18,7 +18,7 @@ const page = document.querySelector('[data-live-page]');
 const t = wordsFrom(page.dataset.words, 'live.');
 const tScenario = wordsFrom(page.dataset.words, 'scenario.js.');
 // Zoom, pan and search by name, as in the sandbox (a real system's topology can be large).
-const zoomable = new DiagramView(page.querySelector('.live-diagram'), wordsFrom(page.dataset.words, 'sandbox.'));
+const zoomable = new DiagramView(page.querySelector('.live-diagram'), wordsFrom(page.dataset.words, 'sandbox.'), { fill: true });
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 const $ = (sel) => page.querySelector(sel);
 

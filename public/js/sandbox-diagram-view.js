@@ -6,11 +6,20 @@
 
 /** Below this, 20px text would be smaller than 10px: the diagram scrolls instead of shrinking further on its own. */
 const MIN_AUTO_ZOOM = 0.5;
+/** How far a filled drawing grows on its own (a few boxes on a 1920 projector). */
+const FILL_MAX = 1.6;
 const ZOOMS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75, 0.9, 1, 1.25, 1.5, 2];
 
 export class DiagramView {
-  constructor(root, t) {
-    Object.assign(this, { root, t });
+  /**
+   * fill: the drawing is fitted whole into its box (width and height), growing
+   * up to FILL_MAX on a big screen, and again when the box changes size (a
+   * projector's presentation mode) until the user zooms by hand — /live's way.
+   * Without it (the sandbox), it fits the width and never grows past 100 %.
+   */
+  constructor(root, t, { fill = false } = {}) {
+    Object.assign(this, { root, t, fill });
+    this.zoomedByHand = false;
     this.box = root.querySelector('[data-diagram-box]');
     this.svg = root.querySelector('[data-diagram]');
     this.zoomLabel = root.querySelector('[data-zoom-level]');
@@ -22,7 +31,9 @@ export class DiagramView {
     this.foundAt = -1;
     root.querySelector('[data-diagram-tools]').addEventListener('click', (event) => {
       const button = event.target.closest('button[data-zoom]');
-      if (button) this.zoomBy(button.dataset.zoom);
+      if (!button) return;
+      this.zoomedByHand = button.dataset.zoom !== 'fit';
+      this.zoomBy(button.dataset.zoom);
     });
     this.search.addEventListener('input', () => this.find(this.search.value, { reveal: false }));
     this.search.addEventListener('keydown', (event) => {
@@ -35,18 +46,28 @@ export class DiagramView {
       (event) => {
         if (!event.ctrlKey) return; // a plain wheel scrolls, as everywhere
         event.preventDefault();
+        this.zoomedByHand = true;
         this.setZoom(this.zoom * (event.deltaY < 0 ? 1.15 : 1 / 1.15), { x: event.clientX, y: event.clientY });
       },
       { passive: false },
     );
     this.enablePan();
+    if (fill)
+      new ResizeObserver(() => {
+        if (this.lay && !this.zoomedByHand) this.setZoom(this.autoZoom());
+      }).observe(this.box);
+  }
+
+  /** The zoom a new drawing starts at. */
+  autoZoom() {
+    if (this.fill) return Math.max(MIN_AUTO_ZOOM, Math.min(this.fitZoom(), (this.box.clientHeight - 16) / this.lay.height, FILL_MAX));
+    return Math.min(1, Math.max(MIN_AUTO_ZOOM, this.fitZoom()));
   }
 
   /** A new drawing: fit its width when that keeps text readable, else start readable and scroll. */
   laidOut(lay) {
     this.lay = lay;
-    const fit = this.fitZoom();
-    this.setZoom(Math.min(1, Math.max(MIN_AUTO_ZOOM, fit)));
+    this.setZoom(this.autoZoom());
     this.find(this.search.value, { reveal: false });
   }
 

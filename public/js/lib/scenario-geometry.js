@@ -17,18 +17,20 @@ const MIN_COL_GAP = 84;
 const LABEL_GAP = 10;
 const LABEL_MARGIN = 38; // room on each side of a label for the curve to bend
 
-const SHORT_NAME = 24;
+const SHORT_NAME = 18;
+/** A consumer's name sits in a small ellipse: its tag is told apart by its ends. */
+const SHORT_CONSUMER = 14;
 
 /**
  * A long name (a server-named queue amq.gen-…, a consumer tag) shortened in
  * the middle, where such names differ least usefully: "amq.gen-qr5…Y-SA88fcA".
  * The diagram shows the whole name on hover and focus, the why in full.
  */
-export function shortName(name) {
+export function shortName(name, max = SHORT_NAME) {
   const chars = [...name];
-  if (chars.length <= SHORT_NAME) return name;
-  const head = Math.floor((SHORT_NAME - 1) / 2);
-  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - (SHORT_NAME - 1 - head)).join('')}`;
+  if (chars.length <= max) return name;
+  const head = Math.floor((max - 1) / 2);
+  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - (max - 1 - head)).join('')}`;
 }
 
 /** A binding's label: the lines shown on its curve. */
@@ -99,7 +101,7 @@ export function layout(scenario) {
       ...NODE[kind],
       ...extra,
       fullName: extra.label ?? name,
-      label: shortName(extra.label ?? name),
+      label: shortName(extra.label ?? name, kind === 'consumer' ? SHORT_CONSUMER : SHORT_NAME),
     };
     nodes.push(node);
     return node;
@@ -121,7 +123,7 @@ export function layout(scenario) {
       queue: c.queue,
       label: c.label,
       tag: c.tag,
-      w: Math.max(NODE.consumer.w, [...shortName(c.label ?? c.name)].length * 14 + 32),
+      w: Math.max(NODE.consumer.w, [...shortName(c.label ?? c.name, SHORT_CONSUMER)].length * 14 + 32),
     });
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const has = (kind, name) => byId.has(nodeId(kind, name));

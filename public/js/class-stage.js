@@ -3,7 +3,7 @@
 // challenge's prompt and messages. Used by the teacher's and the students'
 // pages alike; while a question is open, the diagram shows the state before
 // the message (as predict mode does).
-import { el } from './lib/dom.js';
+import { breakable, el } from './lib/dom.js';
 import { layout, routingStepView, quietView } from './lib/scenario-geometry.js';
 import { createDiagram } from './lib/scenario-render.js';
 import { explainRouting } from './lib/why-panel.js';
@@ -91,7 +91,7 @@ export function createStage(page, ts, tc) {
       [ts('card.headers'), headers && Object.keys(headers).length ? headersText(headers) : ts('card.none')],
     ];
     if (m.payload) rows.push([ts('card.body'), m.payload]);
-    return el('dl', {}, ...rows.flatMap(([dt, dd]) => [el('dt', {}, dt), el('dd', {}, el('code', {}, dd))]));
+    return el('dl', {}, ...rows.flatMap(([dt, dd]) => [el('dt', {}, dt), el('dd', {}, el('code', {}, breakable(dd)))]));
   }
 
   function drawOutcome(play, k, view) {

@@ -2,7 +2,7 @@
 // keeps the current step (also in the URL, ?step=N, so a teacher can share
 // it), and wires the controls, the keyboard (lib/presenter.js) and predict mode to
 // the diagram, the why panel and the chart.
-import { el, wordsFrom } from './lib/dom.js';
+import { breakable, el, wordsFrom } from './lib/dom.js';
 import { presenterKeys } from './lib/presenter.js';
 import { layout, routingStepView, consumerStepView, quietView } from './lib/scenario-geometry.js';
 import { createDiagram } from './lib/scenario-render.js';
@@ -249,11 +249,6 @@ function drawMessageCard(k) {
   } else {
     card.append(el('ul', { class: 'card-actions' }, ...s.actions.map((a) => el('li', {}, actionText(a)))));
   }
-}
-
-/** A routing key may wrap after a dot (or a comma), never inside a word: "a.<wbr>b.<wbr>c". */
-function breakable(text) {
-  return text.split(/(?<=[.,])/).flatMap((part, i) => (i === 0 ? [part] : [el('wbr'), part]));
 }
 
 function actionText(a) {

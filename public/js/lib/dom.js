@@ -35,3 +35,8 @@ export function wordsFrom(json, prefix) {
   const words = JSON.parse(json || '{}');
   return (key, params) => format(words[prefix + key] ?? key, params);
 }
+
+/** A routing key may wrap after a dot (or a comma), never inside a word: "a.<wbr>b.<wbr>c". */
+export function breakable(text) {
+  return text.split(/(?<=[.,])/).flatMap((part, i) => (i === 0 ? [part] : [el('wbr'), part]));
+}

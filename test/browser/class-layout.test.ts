@@ -1,0 +1,73 @@
+// The class pages on a projector and a student's laptop: at 1024×768,
+// 1280×720, 1920×1080 and 853×480 (1280×720 at 150 %), the teacher's page and
+// a student's page show the diagram, the step control, the message card and
+// the why's verdict together, with readable text and lines (the measure the
+// scenario pages use). The class is at step 5 of the topic scenario.
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startClassApp, type ClassApp } from '../classroom/class-fixture.js';
+import { pageErrors, requireBrowser } from '../helpers/browser.js';
+import { expectOnOneScreen } from '../helpers/projector-measure.js';
+
+const SIZES = [
+  { width: 1024, height: 768, minFont: 10 },
+  { width: 1280, height: 720, minFont: 14 },
+  { width: 1920, height: 1080, minFont: 14 },
+  { width: 853, height: 480, minFont: 7 },
+];
+
+describe('the class pages on a projector (layout, text size, contrast)', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let app: ClassApp;
+  let context: BrowserContext;
+  let teacher: Page;
+  let student: Page;
+  const errors: string[][] = [];
+
+  before(async function () {
+    browser = await requireBrowser(this);
+    app = await startClassApp(this, 'embedded');
+    context = await browser.newContext({ viewport: { width: 1280, height: 720 }, reducedMotion: 'reduce' });
+    teacher = await context.newPage();
+    errors.push(pageErrors(teacher));
+    await teacher.goto(`${app.url}/class/new?scenario=topic&lang=fr`);
+    await teacher.waitForSelector('[data-class-status][data-state]', { state: 'attached' }).catch(() => {});
+    const code = (await teacher.textContent('[data-class-code]'))!.trim();
+    student = await context.newPage();
+    errors.push(pageErrors(student));
+    await student.goto(`${app.url}/join?code=${code}&lang=fr`);
+    await student.fill('[name=name]', 'Zoé');
+    await student.click('[data-action=join]');
+    await student.waitForSelector('[data-student]:not([hidden])');
+    await teacher.bringToFront();
+    for (let k = 1; k <= 5; k++) {
+      await teacher.click('[data-action="next"]');
+      await teacher.waitForSelector(`[data-step="${k}"]`);
+    }
+    await student.waitForSelector('[data-step="5"]');
+  });
+  after(async () => {
+    await context?.close();
+    await app?.close();
+  });
+
+  for (const size of SIZES) {
+    it(`at ${size.width}×${size.height}: teacher and student pages on one screen`, async () => {
+      for (const [who, page] of [
+        ['teacher', teacher],
+        ['student', student],
+      ] as const) {
+        await page.bringToFront();
+        await page.setViewportSize({ width: size.width, height: size.height });
+        await page.waitForTimeout(150);
+        await page.screenshot({ path: `screenshots/class-${who}-fr-${size.width}x${size.height}.png` });
+        await expectOnOneScreen(page, `class ${who} at ${size.width}×${size.height}`, size.minFont);
+      }
+    });
+  }
+
+  it('kept both pages free of errors', () => {
+    assert.deepEqual(errors.flat(), []);
+  });
+});

@@ -14,6 +14,7 @@ import { AmqpConnection } from './broker/amqp-connection.js';
 import type { AmqpServer } from './amqp-server/amqp-server.js';
 
 const logger = createLogger();
+const SHUTDOWN_GRACE_MS = 30_000;
 
 async function main(): Promise<void> {
   const config = readConfig();
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
       ? await startListener(
           config.amqpListener,
           (line) => listenerLines.push(line),
-          (socket) => tapSocket(socket, (vhost, e) => hub.onEvent(vhost, e)),
+          (socket, vhostKey) => tapSocket(socket, vhostKey, (vhost, e) => hub.onEvent(vhost, e)),
         )
       : null;
   // The chat shares the broker's single AMQP connection; with the embedded
@@ -40,7 +41,11 @@ async function main(): Promise<void> {
   });
   // Classes too: carried by RabbitMQ when there is one (two servers share a class).
   const classes = createClassHub({ connection, logger });
-  const live = await startLive(config, hub, listener ? { host: '127.0.0.1', port: listener.port, url: listener.url } : null);
+  const live = await startLive(
+    config,
+    hub,
+    listener ? { host: '127.0.0.1', port: listener.port, url: listener.url, homeOf: (user: string) => listener.homeOf(user) } : null,
+  );
   const app = createApp({ broker, connection, logger, chat, classes, rateLimit: config.rateLimit, live: { programUrl: live.programUrl } });
   const server = app.listen(config.port, () => {
     const address = server.address();
@@ -64,7 +69,9 @@ async function main(): Promise<void> {
       void chatClosed.then(() => chatOnListener?.close()).finally(() => broker.close().finally(() => process.exit(0)));
     });
     server.closeIdleConnections();
-    setTimeout(() => process.exit(1), 10_000).unref();
+    // Past this, give up waiting (exit 1): longer than the longest run (a run at
+    // every limit takes about 11 s on RabbitMQ on a 2-core machine).
+    setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

@@ -8,7 +8,7 @@
 import net from 'node:net';
 import { AmqpConnection, type ConnectionLimits } from './connection.js';
 import { SharedState } from './shared-state.js';
-import type { UsersConfig } from './users.js';
+import { homeOf, type UsersConfig } from './users.js';
 
 export interface AmqpServerOptions {
   port: number;
@@ -21,8 +21,12 @@ export interface AmqpServerOptions {
   maxQueuedBytes?: number;
   /** How often the engine's clock follows the wall clock (TTLs, x-expires). */
   tickMs?: number;
-  /** Called with each accepted socket before it is served (the live view watches it from the side). */
-  observe?: (socket: net.Socket) => void;
+  /**
+   * Called with each accepted socket before it is served (the live view
+   * watches it from the side), and how to ask, once it is open, which engine
+   * vhost the connection was given (its login's, not the name it typed).
+   */
+  observe?: (socket: net.Socket, vhostKey: () => string | undefined) => void;
 }
 
 export const DEFAULT_LIMITS: ConnectionLimits = {
@@ -49,6 +53,8 @@ export interface AmqpServer {
    */
   readonly insidePort: number;
   connectionCount(): number;
+  /** The engine vhost a user's "/" is (what /live shows a student who logs in as them). */
+  homeOf(user: string): string;
   close(): Promise<void>;
 }
 
@@ -78,8 +84,9 @@ export async function startAmqpServer(options: AmqpServerOptions): Promise<AmqpS
       socket.destroy();
       return;
     }
-    if (observed) options.observe?.(socket);
-    const connection = new AmqpConnection(socket, shared, users, limits, {
+    let connection: AmqpConnection | undefined = undefined;
+    if (observed) options.observe?.(socket, () => connection?.vhostKey);
+    connection = new AmqpConnection(socket, shared, users, limits, {
       closed: (c) => {
         connections.delete(c);
         publishers.delete(c);
@@ -117,6 +124,7 @@ export async function startAmqpServer(options: AmqpServerOptions): Promise<AmqpS
     shared,
     insidePort: (inside.address() as net.AddressInfo).port,
     connectionCount: () => connections.size,
+    homeOf: (user) => homeOf(users, user),
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(timer);

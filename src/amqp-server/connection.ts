@@ -65,6 +65,11 @@ export class AmqpConnection implements ConnectionPort {
   private readonly closingChannels = new Set<number>();
   private login: Login | undefined;
   private vhostCtx: VhostContext | undefined;
+
+  /** The engine vhost this connection was given at connection.open (undefined before). */
+  get vhostKey(): string | undefined {
+    return this.vhostCtx?.key;
+  }
   private capabilities: Record<string, unknown> = {};
   frameMax: number;
   private channelMax: number;

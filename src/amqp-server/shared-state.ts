@@ -20,7 +20,15 @@ export class VhostContext {
   readonly exclusive = new Map<string, Owner>();
   private wallClock = Date.now();
 
-  constructor(readonly name: string) {
+  /**
+   * name: the vhost as its programs see it ("/"); key: which engine vhost it
+   * is ("/" shared, "user:alice" a class student's own) — what /live files
+   * the connection's traffic under, never the name the client typed.
+   */
+  constructor(
+    readonly name: string,
+    readonly key: string = name,
+  ) {
     // The engine's clock is the wall clock here: x-death times are real.
     this.engine = new VirtualHost(name, { serverName: () => guidName('amq.gen'), clock: this.wallClock });
   }
@@ -52,7 +60,7 @@ export class SharedState {
     if (requested !== '/') return undefined;
     let ctx = this.vhosts.get(home);
     if (!ctx) {
-      ctx = new VhostContext('/');
+      ctx = new VhostContext('/', home);
       this.vhosts.set(home, ctx);
     }
     return ctx;

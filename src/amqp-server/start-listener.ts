@@ -9,7 +9,7 @@ import { parseUsers } from './users.js';
 export async function startListener(
   config: AmqpListenerConfig,
   log: (line: string) => void,
-  observe?: (socket: net.Socket) => void,
+  observe?: (socket: net.Socket, vhostKey: () => string | undefined) => void,
 ): Promise<AmqpServer | null> {
   if (!config.listen) {
     log('AMQP listener: off (AMQP_LISTEN=off)');

@@ -45,6 +45,11 @@ export function isLoopback(address: string | undefined): boolean {
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
+/** The engine vhost a user's "/" is: the shared one for AMQP_USERS and guest, else (a class student) their own. */
+export function homeOf(config: UsersConfig, user: string): string {
+  return config.users.has(user) || user === 'guest' ? '/' : `user:${user}`;
+}
+
 /** null: refused (403 ACCESS_REFUSED). */
 export function authenticate(
   config: UsersConfig,
@@ -58,8 +63,9 @@ export function authenticate(
   if (!credentials) return null;
   const { user, password } = credentials;
   const known = config.users.get(user);
-  if (known !== undefined) return same(known, password) ? { user, home: '/' } : null;
-  if (user === 'guest' && config.guest) return password === 'guest' && isLoopback(remote) ? { user, home: '/' } : null;
-  if (config.classPassword && same(config.classPassword, password) && user !== 'guest') return { user, home: `user:${user}` };
+  const login = { user, home: homeOf(config, user) };
+  if (known !== undefined) return same(known, password) ? login : null;
+  if (user === 'guest' && config.guest) return password === 'guest' && isLoopback(remote) ? login : null;
+  if (config.classPassword && same(config.classPassword, password) && user !== 'guest') return login;
   return null;
 }

@@ -47,6 +47,8 @@ export class ConnectionObserver {
     readonly id: string,
     private readonly address: string,
     private readonly emit: Emit,
+    /** Where the broker really put the connection (the embedded listener knows); else the name the client typed. */
+    private readonly vhostKey: () => string | undefined = () => undefined,
   ) {}
 
   fromClient(frame: Frame): void {
@@ -112,6 +114,7 @@ export class ConnectionObserver {
     const f = methodFields(fields);
     switch (name) {
       case 'ConnectionOpenOk':
+        this.vhost = this.vhostKey() ?? this.vhost;
         return this.send({
           kind: 'connection-opened',
           connection: this.id,

@@ -14,7 +14,9 @@ export interface WatchRequest {
   key?: string;
 }
 
-export type AccessAnswer = { ok: true; teacher: boolean } | { ok: false; reason: 'credentials' | 'unreachable' | 'guest-remote' };
+/** vhost: the hub's vhost to watch — for a student of the embedded listener, the engine vhost their "/" is. */
+export type AccessAnswer =
+  { ok: true; teacher: boolean; vhost: string } | { ok: false; reason: 'credentials' | 'unreachable' | 'guest-remote' };
 
 export interface LiveAccess {
   check(request: WatchRequest, remoteAddress: string | undefined): Promise<AccessAnswer>;
@@ -22,11 +24,22 @@ export interface LiveAccess {
 
 const LOGIN_TIMEOUT_MS = 3000;
 
-export function amqpLoginAccess(endpoint: { host: string; port: number; tls: boolean }, teacherKey: string): LiveAccess {
+/**
+ * homeOf: the embedded listener's mapping of a user's "/" to the engine vhost
+ * it is (a class student's own); without it (RabbitMQ through the relay) the
+ * vhost watched is the one asked for, which RabbitMQ checked.
+ */
+export function amqpLoginAccess(
+  endpoint: { host: string; port: number; tls: boolean },
+  teacherKey: string,
+  homeOf?: (user: string) => string,
+): LiveAccess {
   return {
     async check(request, remoteAddress) {
       if (request.key !== undefined)
-        return sameSecret(request.key, teacherKey) ? { ok: true, teacher: true } : { ok: false, reason: 'credentials' };
+        return sameSecret(request.key, teacherKey)
+          ? { ok: true, teacher: true, vhost: request.vhost }
+          : { ok: false, reason: 'credentials' };
       if (!request.user || request.password === undefined) return { ok: false, reason: 'credentials' };
       // RabbitMQ's loopback_users: guest only from this machine, here as for programs.
       if (request.user === 'guest' && !isLoopback(remoteAddress)) return { ok: false, reason: 'guest-remote' };
@@ -37,10 +50,11 @@ export function amqpLoginAccess(endpoint: { host: string; port: number; tls: boo
       try {
         const connection = await withTimeout(amqp.connect(url.toString(), { clientProperties: { connection_name: 'live view login' } }));
         await connection.close().catch(() => {});
-        return { ok: true, teacher: false };
+        return { ok: true, teacher: false, vhost: homeOf && request.vhost === '/' ? homeOf(request.user) : request.vhost };
       } catch (err) {
         const text = String((err as Error).message);
-        return /ACCESS_REFUSED|403|NOT_ALLOWED|530|vhost/i.test(text)
+        // A refused login (403) or vhost (530) — amqplib words the latter "Expected ConnectionOpenOk; got <ConnectionClose …>".
+        return /ACCESS_REFUSED|403|NOT_ALLOWED|530|vhost|got <ConnectionClose/i.test(text)
           ? { ok: false, reason: 'credentials' }
           : { ok: false, reason: 'unreachable' };
       }

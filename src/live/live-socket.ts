@@ -51,11 +51,17 @@ export class LiveSocket {
         asking = false;
         if (!answer.ok) return error(`live.error.${answer.reason}`);
         if (ws.readyState !== ws.OPEN) return;
-        const vhost = message.watch.vhost;
+        // A student is shown the name they asked for ("/"); what they watch is the vhost the broker gave them.
+        const shown = answer.teacher ? answer.vhost : message.watch.vhost;
         ws.send(
-          JSON.stringify({ type: 'welcome', vhost, teacher: answer.teacher, vhosts: answer.teacher ? this.hub.vhostNames() : [vhost] }),
+          JSON.stringify({
+            type: 'welcome',
+            vhost: shown,
+            teacher: answer.teacher,
+            vhosts: answer.teacher ? this.hub.vhostNames() : [shown],
+          }),
         );
-        stop = this.hub.watch({ vhost, send: (text) => ws.send(text), buffered: () => ws.bufferedAmount });
+        stop = this.hub.watch({ vhost: answer.vhost, send: (text) => ws.send(text), buffered: () => ws.bufferedAmount });
       });
     });
     ws.on('close', () => stop?.());

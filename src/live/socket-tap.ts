@@ -9,8 +9,17 @@ import type { LiveEvent } from './events.js';
 
 let counter = 0;
 
-export function tapSocket(socket: net.Socket, onEvent: (vhost: string, event: LiveEvent) => void): void {
-  const observer = new ConnectionObserver(`l${++counter}`, `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`, onEvent);
+/**
+ * vhostKey: the engine vhost the listener gave the connection (a class
+ * student's "/" is their own): its events are filed there, not under the
+ * name the program typed, so no student's traffic shows on another's page.
+ */
+export function tapSocket(
+  socket: net.Socket,
+  vhostKey: () => string | undefined,
+  onEvent: (vhost: string, event: LiveEvent) => void,
+): void {
+  const observer = new ConnectionObserver(`l${++counter}`, `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`, onEvent, vhostKey);
   const fromClient = new FrameReader((f) => observer.fromClient(f), { protocolHeader: true });
   const fromServer = new FrameReader((f) => observer.fromServer(f), { protocolHeader: false });
   socket.on('data', (chunk: Buffer) => fromClient.push(chunk));

@@ -24,7 +24,7 @@ export interface StartedLive {
 export async function startLive(
   config: Config,
   hub: LiveHub,
-  listener: { host: string; port: number; url: string } | null,
+  listener: { host: string; port: number; url: string; homeOf(user: string): string } | null,
 ): Promise<StartedLive> {
   const upstreamUrl = new URL(config.amqpUrl);
   const upstream = {
@@ -44,7 +44,9 @@ export async function startLive(
     notices.push(`programs connect to ${programUrl} (relayed to RabbitMQ at ${redactUrl(config.amqpUrl)}; /live draws what they do)`);
   }
   // Logins are checked where the programs' own are: the listener, or RabbitMQ (directly: the relay forwards them).
-  const access = amqpLoginAccess(listener ? { host: listener.host, port: listener.port, tls: false } : upstream, config.teacherKey);
+  const access = listener
+    ? amqpLoginAccess({ host: listener.host, port: listener.port, tls: false }, config.teacherKey, (user) => listener.homeOf(user))
+    : amqpLoginAccess(upstream, config.teacherKey);
   const socket = new LiveSocket(hub, access);
   return {
     hub,

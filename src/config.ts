@@ -32,6 +32,8 @@ export interface AmqpListenerConfig {
   users: string | undefined;
   /** CLASS_PASSWORD: any name with it, each in a vhost of their own. */
   classPassword: string | undefined;
+  /** AMQP_CLASS_VHOST: the vhost every class user may open besides their own (default "class"). */
+  classVhost: string;
   maxConnections: number;
   maxQueuedBytes: number;
 }
@@ -84,6 +86,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     given: (env.AMQP_LISTEN ?? '').trim() !== '' && env.AMQP_LISTEN!.trim().toLowerCase() !== 'off',
     users,
     classPassword,
+    classVhost: env.AMQP_CLASS_VHOST?.trim() || 'class',
     maxConnections: positiveNumber(env, 'AMQP_MAX_CONNECTIONS', 1000),
     maxQueuedBytes: positiveNumber(env, 'AMQP_MAX_QUEUED_MB', 256) * 1024 * 1024,
   };

@@ -44,7 +44,14 @@ async function main(): Promise<void> {
   const live = await startLive(
     config,
     hub,
-    listener ? { host: '127.0.0.1', port: listener.port, url: listener.url, homeOf: (user: string) => listener.homeOf(user) } : null,
+    listener
+      ? {
+          host: '127.0.0.1',
+          port: listener.port,
+          url: listener.url,
+          vhostKey: (user: string, requested: string) => listener.vhostKey(user, requested),
+        }
+      : null,
   );
   const app = createApp({ broker, connection, logger, chat, classes, rateLimit: config.rateLimit, live: { programUrl: live.programUrl } });
   const server = app.listen(config.port, () => {

@@ -8,7 +8,7 @@
 import net from 'node:net';
 import { AmqpConnection, type ConnectionLimits } from './connection.js';
 import { SharedState } from './shared-state.js';
-import { homeOf, type UsersConfig } from './users.js';
+import { vhostKey, type UsersConfig } from './users.js';
 
 export interface AmqpServerOptions {
   port: number;
@@ -53,8 +53,8 @@ export interface AmqpServer {
    */
   readonly insidePort: number;
   connectionCount(): number;
-  /** The engine vhost a user's "/" is (what /live shows a student who logs in as them). */
-  homeOf(user: string): string;
+  /** The engine vhost a user opening `requested` is given (what /live shows a student who logs in as them). */
+  vhostKey(user: string, requested: string): string | undefined;
   close(): Promise<void>;
 }
 
@@ -124,7 +124,7 @@ export async function startAmqpServer(options: AmqpServerOptions): Promise<AmqpS
     shared,
     insidePort: (inside.address() as net.AddressInfo).port,
     connectionCount: () => connections.size,
-    homeOf: (user) => homeOf(users, user),
+    vhostKey: (user, requested) => vhostKey(users, user, requested),
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(timer);

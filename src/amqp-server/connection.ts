@@ -11,7 +11,7 @@ import { MECHANISMS } from './sasl.js';
 import { BadTable, checkArgs } from './strict-args.js';
 import { methodFields, type MethodFields } from '../amqp/method-fields.js';
 import type { SharedState, VhostContext } from './shared-state.js';
-import { authenticate, type Login, type UsersConfig } from './users.js';
+import { authenticate, vhostKey, type Login, type UsersConfig } from './users.js';
 
 export interface ConnectionLimits {
   /** Largest frame, overhead included (tune's frame_max; 128 KiB as RabbitMQ). */
@@ -384,7 +384,8 @@ export class AmqpConnection implements ConnectionPort {
       }
       case 'open': {
         if (method.name !== 'ConnectionOpen') throw unexpected();
-        const ctx = this.shared.vhost(this.login!.home, f.virtualHost);
+        const key = vhostKey(this.users, this.login!.user, f.virtualHost);
+        const ctx = key === undefined ? undefined : this.shared.vhost(key, f.virtualHost);
         this.state = 'running';
         if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
         if (!ctx) throw ProtocolError.make(530, `vhost ${f.virtualHost} not found`, method.classId, method.methodId);

@@ -52,16 +52,12 @@ export class SharedState {
   private readonly vhosts = new Map<string, VhostContext>();
   readonly replyTo = new Map<string, ReplyTarget>();
 
-  /**
-   * The engine vhost for a login's view of `requested`. Only "/" exists (as
-   * on a fresh RabbitMQ); a class user's "/" is a vhost of their own.
-   */
-  vhost(home: string, requested: string): VhostContext | undefined {
-    if (requested !== '/') return undefined;
-    let ctx = this.vhosts.get(home);
+  /** The engine vhost of that key (users.ts vhostKey), shown to its programs as `name`; made on first use. */
+  vhost(key: string, name: string): VhostContext {
+    let ctx = this.vhosts.get(key);
     if (!ctx) {
-      ctx = new VhostContext('/', home);
-      this.vhosts.set(home, ctx);
+      ctx = new VhostContext(name, key);
+      this.vhosts.set(key, ctx);
     }
     return ctx;
   }

@@ -19,7 +19,7 @@ export async function startListener(
     const server = await startAmqpServer({
       port: config.listen.port,
       host: config.listen.host,
-      users: { users: parseUsers(config.users), classPassword: config.classPassword, guest: true },
+      users: { users: parseUsers(config.users), classPassword: config.classPassword, classVhost: config.classVhost, guest: true },
       maxConnections: config.maxConnections,
       maxQueuedBytes: config.maxQueuedBytes,
       observe,

@@ -3,7 +3,8 @@
 //   - AMQP_USERS=name:password,… — each in the shared vhost "/";
 //   - CLASS_PASSWORD: any name with that password, from any machine, each in
 //     a vhost of their own (they see it as "/"), so one student cannot read
-//     another's queues.
+//     another's queues; and all of them in one more, "class"
+//     (AMQP_CLASS_VHOST), where two students' programs can talk.
 import { timingSafeEqual } from 'node:crypto';
 import { codecs } from './sasl.js';
 
@@ -11,6 +12,8 @@ export interface UsersConfig {
   /** name → password. */
   users: Map<string, string>;
   classPassword?: string;
+  /** The vhost every class user may open besides their own "/" (default "class"). */
+  classVhost?: string;
   /** false: guest is refused even from loopback (AMQP_USERS given without guest does not change it). */
   guest: boolean;
 }
@@ -48,6 +51,18 @@ export function isLoopback(address: string | undefined): boolean {
 /** The engine vhost a user's "/" is: the shared one for AMQP_USERS and guest, else (a class student) their own. */
 export function homeOf(config: UsersConfig, user: string): string {
   return config.users.has(user) || user === 'guest' ? '/' : `user:${user}`;
+}
+
+/**
+ * The engine vhost a user opening `requested` is given, or undefined (530
+ * NOT_ALLOWED, "vhost not found", as RabbitMQ answers a vhost that does not
+ * exist): their "/" (homeOf), or the class vhost for a class user.
+ */
+export function vhostKey(config: UsersConfig, user: string, requested: string): string | undefined {
+  if (requested === '/') return homeOf(config, user);
+  const classUser = config.classPassword !== undefined && homeOf(config, user) !== '/';
+  if (classUser && requested === (config.classVhost ?? 'class')) return requested;
+  return undefined;
 }
 
 /** null: refused (403 ACCESS_REFUSED). */

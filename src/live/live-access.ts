@@ -25,14 +25,15 @@ export interface LiveAccess {
 const LOGIN_TIMEOUT_MS = 3000;
 
 /**
- * homeOf: the embedded listener's mapping of a user's "/" to the engine vhost
- * it is (a class student's own); without it (RabbitMQ through the relay) the
- * vhost watched is the one asked for, which RabbitMQ checked.
+ * vhostKey: the embedded listener's mapping of what a user asks for to the
+ * engine vhost it is (a class student's "/" is their own); without it
+ * (RabbitMQ through the relay) the vhost watched is the one asked for, which
+ * RabbitMQ checked.
  */
 export function amqpLoginAccess(
   endpoint: { host: string; port: number; tls: boolean },
   teacherKey: string,
-  homeOf?: (user: string) => string,
+  vhostKey?: (user: string, requested: string) => string | undefined,
 ): LiveAccess {
   return {
     async check(request, remoteAddress) {
@@ -50,7 +51,7 @@ export function amqpLoginAccess(
       try {
         const connection = await withTimeout(amqp.connect(url.toString(), { clientProperties: { connection_name: 'live view login' } }));
         await connection.close().catch(() => {});
-        return { ok: true, teacher: false, vhost: homeOf && request.vhost === '/' ? homeOf(request.user) : request.vhost };
+        return { ok: true, teacher: false, vhost: vhostKey?.(request.user, request.vhost) ?? request.vhost };
       } catch (err) {
         const text = String((err as Error).message);
         // A refused login (403) or vhost (530) — amqplib words the latter "Expected ConnectionOpenOk; got <ConnectionClose …>".

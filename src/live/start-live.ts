@@ -24,7 +24,7 @@ export interface StartedLive {
 export async function startLive(
   config: Config,
   hub: LiveHub,
-  listener: { host: string; port: number; url: string; homeOf(user: string): string } | null,
+  listener: { host: string; port: number; url: string; vhostKey(user: string, requested: string): string | undefined } | null,
 ): Promise<StartedLive> {
   const upstreamUrl = new URL(config.amqpUrl);
   const upstream = {
@@ -45,7 +45,9 @@ export async function startLive(
   }
   // Logins are checked where the programs' own are: the listener, or RabbitMQ (directly: the relay forwards them).
   const access = listener
-    ? amqpLoginAccess({ host: listener.host, port: listener.port, tls: false }, config.teacherKey, (user) => listener.homeOf(user))
+    ? amqpLoginAccess({ host: listener.host, port: listener.port, tls: false }, config.teacherKey, (user, requested) =>
+        listener.vhostKey(user, requested),
+      )
     : amqpLoginAccess(upstream, config.teacherKey);
   const socket = new LiveSocket(hub, access);
   return {

@@ -5,54 +5,13 @@
 // of /chat on the machine's RabbitMQ, whichever side starts first. Debian's
 // python3-pika: /usr/bin/python3.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { requireBrowser } from '../helpers/browser.js';
 import { AMQP_URL, rabbitRequired } from '../helpers/rabbitmq.js';
 import { joinAs, openChat, sendMessage, waitForLine } from '../chat/chat-page.js';
-import { eventually, startChatApp, uniqueName, type ChatApp } from '../chat/fixture.js';
-
-const PYTHON = '/usr/bin/python3';
-const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'report-chat.py');
-
-class PythonChat {
-  private output = '';
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly exited: Promise<number | null>;
-
-  constructor(args: string[]) {
-    this.child = spawn(PYTHON, ['-u', SCRIPT, ...args]);
-    this.child.stdout.on('data', (d) => (this.output += d));
-    this.child.stderr.on('data', (d) => (this.output += d));
-    this.exited = new Promise((resolve) => this.child.on('exit', resolve));
-  }
-
-  lines(): string[] {
-    return this.output.split('\n');
-  }
-
-  waitForLine(line: string, timeoutMs = 15_000) {
-    return eventually(
-      `"${line}" from the pika program (output so far: ${JSON.stringify(this.output.slice(-500))})`,
-      () => this.lines().includes(line),
-      timeoutMs,
-    );
-  }
-
-  type(text: string): void {
-    this.child.stdin.write(`${text}\n`);
-  }
-
-  async stop(): Promise<number | null> {
-    this.child.stdin.end(); // end of input: the program closes its connection and exits
-    const timer = setTimeout(() => this.child.kill(), 5000);
-    const code = await this.exited;
-    clearTimeout(timer);
-    return code;
-  }
-}
+import { startChatApp, uniqueName, type ChatApp } from '../chat/fixture.js';
+import { PYTHON, PythonChat } from './python-chat.js';
 
 describe('the report’s pika program chats with a browser tab (issue 8)', function () {
   this.timeout(60_000);

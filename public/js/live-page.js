@@ -53,6 +53,9 @@ form.addEventListener('submit', (e) => {
 let socket = null;
 let lastRequest = null;
 if (params.get('key')) watch({ type: 'watch', vhost: params.get('vhost') ?? '/', key: params.get('key') });
+// On the machine itself (the teacher at their laptop), "/" as guest, with no form: guest works from there only.
+else if (page.dataset.local === 'true' && !params.has('login'))
+  watch({ type: 'watch', vhost: params.get('vhost') ?? '/', user: 'guest', password: 'guest' });
 function watch(request) {
   lastRequest = request;
   socket?.close();

@@ -100,13 +100,32 @@ describe('/live in a class on one listener: each student sees only their own', f
     assert.doesNotMatch(bob.text, /alice-secret-queue|carol-secret-queue/);
   });
 
+  it('on the machine itself, /live needs no form: it watches "/" as guest, which holds no student’s queue', async function () {
+    const browser: Browser = await requireBrowser(this);
+    const guest = await amqp.connect(amqpUrl.replace('amqp://', 'amqp://guest:guest@'));
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    try {
+      const ch = await guest.createChannel();
+      await ch.assertQueue('teacher-demo-queue', { durable: false });
+      const page = await context.newPage();
+      await page.goto(`${server.url}/live?lang=en`);
+      await page.waitForSelector('[data-live-status][data-status="watching"]');
+      assert.equal(await page.isVisible('[data-live-login]'), false);
+      await page.waitForSelector('[data-live-queue="teacher-demo-queue"]');
+      assert.doesNotMatch((await page.textContent('body'))!, /secret-queue|private body/);
+    } finally {
+      await context.close();
+      await guest.close();
+    }
+  });
+
   it('in the browser, bob logging in on /live sees his queue and not alice’s', async function () {
     const browser: Browser = await requireBrowser(this);
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     try {
       const page = await context.newPage();
       const errors = pageErrors(page);
-      await page.goto(`${server.url}/live?lang=en`);
+      await page.goto(`${server.url}/live?lang=en&login=1`);
       await page.fill('[name=user]', 'bob');
       await page.fill('[name=password]', PASSWORD);
       await page.click('[data-action=watch]');

@@ -163,7 +163,7 @@ for (const kind of ['embedded', 'rabbitmq'] as const)
       await page.screenshot({ path: 'screenshots/live-fr-1280x720.png', fullPage: true });
 
       const other = await page.context().newPage();
-      await other.goto(`${server.url}/live?lang=fr`);
+      await other.goto(`${server.url}/live?lang=fr&login=1`);
       await other.fill('[name=user]', 'guest');
       await other.fill('[name=password]', 'not-the-password');
       await other.click('[data-action=watch]');

@@ -23,6 +23,8 @@ export function livePageRouter({ programUrl }: LivePageServices): Router {
       amqpUrl: programUrl,
       // guest works from this machine only (RabbitMQ's loopback_users): offer it there.
       defaultUser: isLoopback(req.socket.remoteAddress) ? 'guest' : '',
+      // On the machine itself the page needs no form: it watches "/" as guest does (the header's Live link).
+      local: isLoopback(req.socket.remoteAddress),
       styles: ['/static/css/scenario.css', '/static/css/sandbox.css', '/static/css/live.css'],
       scripts: ['/static/js/live-page.js'],
     });

@@ -55,6 +55,8 @@ const SCRIPTS: Record<string, (c: WireClient) => void> = {
     publish(c, { immediate: true });
     c.frame(FRAME.HEADER, 1, header(0));
   },
+  'channel.open above channel_max (2048 of 2047)': (c) => c.method('ChannelOpen', 2048, { outOfBand: '' }),
+  'channel.open at channel_max (2047)': (c) => c.method('ChannelOpen', 2047, { outOfBand: '' }),
   'a channel method on channel 0': (c) => c.method('QueueDeclare', 0, { queue: 'x', arguments: {} }),
   'a heartbeat on channel 1': (c) => c.frame(FRAME.HEARTBEAT, 1, Buffer.alloc(0)),
   'channel.close on a channel never opened': (c) => c.method('ChannelClose', 3, { replyCode: 200, replyText: '', classId: 0, methodId: 0 }),

@@ -84,6 +84,8 @@ export class AmqpConnection implements ConnectionPort {
   /** After a fatal frame error the rest of the stream is not read (rabbit_reader: fatal_frame_error). */
   private deaf = false;
   private blocked = false;
+  /** Not reading the client while what we owe it is over writeBufferBytes (it does not read us). */
+  private outputFull = false;
 
   constructor(
     private readonly socket: net.Socket,
@@ -154,14 +156,30 @@ export class AmqpConnection implements ConnectionPort {
     if (this.blocked || this.state !== 'running') return;
     this.blocked = true;
     if (this.capability('connection.blocked')) this.send(encodeMethod('ConnectionBlocked', 0, { reason }));
-    this.socket.pause();
+    this.updateReading();
   }
 
   unblock(): void {
     if (!this.blocked) return;
     this.blocked = false;
     if (this.capability('connection.blocked') && this.state === 'running') this.send(encodeMethod('ConnectionUnblocked', 0, {}));
-    this.socket.resume();
+    this.updateReading();
+  }
+
+  /**
+   * Reads the client only when neither the memory alarm nor its own unread
+   * replies stop it. A client that publishes, gets or asks and never reads
+   * what we answer is not read either (RabbitMQ's writer blocks its reader
+   * the same way): TCP then holds it back, and we hold at most
+   * writeBufferBytes (plus one frame) for it.
+   */
+  private updateReading(): void {
+    if (this.blocked || this.outputFull) this.socket.pause();
+    else if (this.state !== 'closed') this.socket.resume();
+  }
+
+  private owesTooMuch(): boolean {
+    return this.socket.writableLength + this.outboxBytes >= this.limits.writeBufferBytes;
   }
 
   /** The server stops: connection.close 320, as RabbitMQ on shutdown. */
@@ -197,14 +215,24 @@ export class AmqpConnection implements ConnectionPort {
           }),
         );
       }
-      for (let frame = this.nextFrame(); frame; frame = this.nextFrame()) {
-        this.onFrame(frame.type, frame.channel, frame.payload);
-        if ((this.state as State) === 'closed') return;
-      }
-      // Memory stays bounded: a partial frame never grows past frame_max (checked in next()).
+      this.readFrames();
     } catch (error) {
       this.fail(error);
     }
+  }
+
+  /** Handles the frames received, while what we owe the client stays under the bound; the rest waits for 'drain'. */
+  private readFrames(): void {
+    for (let frame = this.nextFrame(); frame; frame = this.nextFrame()) {
+      this.onFrame(frame.type, frame.channel, frame.payload);
+      if (this.state === 'closed') return;
+      if (this.owesTooMuch()) {
+        this.outputFull = true;
+        this.updateReading();
+        return;
+      }
+    }
+    // Memory stays bounded: a partial frame never grows past frame_max (checked in next()).
   }
 
   private nextFrame() {
@@ -469,6 +497,15 @@ export class AmqpConnection implements ConnectionPort {
   }
 
   private onDrain(): void {
+    if (this.outputFull && !this.owesTooMuch()) {
+      this.outputFull = false;
+      try {
+        this.readFrames();
+      } catch (error) {
+        this.fail(error);
+      }
+      this.updateReading();
+    }
     for (const handler of this.channels.values()) handler.resume();
   }
 

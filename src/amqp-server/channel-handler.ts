@@ -20,6 +20,8 @@ export interface ConnectionPort {
   readonly maxMessageBytes: number;
   readonly consumerCancelNotify: boolean;
   readonly ownedQueues: Set<string>;
+  /** The logged-in user (a publish's user_id must be theirs). */
+  readonly user: string;
   send(frame: Buffer): void;
   sendAll(frames: Buffer[]): void;
   /** false while the client is not reading (deliveries then wait). */
@@ -378,6 +380,10 @@ export class ChannelHandler implements ReplyTarget {
     // The exchange is checked at publish time, even inside a transaction.
     const target = engine.exchange(exchange);
     if (!target) throw ProtocolError.of(notFoundExchange(exchange, this.conn.ctx.name), 60, 40);
+    // rabbit_channel's check_user_id_header: nobody publishes in another's name.
+    const userId = properties.userId;
+    if (userId !== undefined && userId !== this.conn.user)
+      throw ProtocolError.make(406, `user_id property set to '${String(userId)}' but authenticated user was '${this.conn.user}'`, 60, 40);
 
     const run = () => {
       if (exchange === '' && routingKey.startsWith(`${REPLY_TO}.`)) {

@@ -56,9 +56,59 @@ export function decodeMethod(id: number, args: Buffer): Record<string, unknown> 
   return defs.decode(id, args);
 }
 
-/** The property flags and fields of a content header (what follows class, weight and body size). */
+/**
+ * The property flags and fields of a content header (what follows class,
+ * weight and body size). amqplib's codec has no 'L' (a 64-bit integer, what
+ * py-amqp and rabbitmq-c send for big integers), which RabbitMQ 3.10 takes:
+ * when it refuses a header table, the 'L's are read as 'l' (same width) and
+ * it is decoded again. The bytes sent on stay as the publisher wrote them.
+ */
 export function decodeProperties(raw: Buffer): Record<string, unknown> {
-  return defs.decode(BASIC_CLASS, raw);
+  try {
+    return defs.decode(BASIC_CLASS, raw);
+  } catch (error) {
+    const headers = headersTableAt(raw);
+    if (headers === undefined) throw error;
+    const copy = Buffer.from(raw);
+    if (!retagLongs(copy, headers + 4, headers + 4 + copy.readUInt32BE(headers))) throw error;
+    return defs.decode(BASIC_CLASS, copy);
+  }
+}
+
+/** Where the headers table starts in basic properties (after content-type and content-encoding), if present. */
+function headersTableAt(raw: Buffer): number | undefined {
+  const flags = raw.readUInt16BE(0);
+  if (!(flags & 0x2000)) return undefined;
+  let at = 2;
+  if (flags & 0x8000) at += 1 + raw[at];
+  if (flags & 0x4000) at += 1 + raw[at];
+  return at + 4 <= raw.length ? at : undefined;
+}
+
+/** Fixed widths of field values (rabbit_binary_parser), by tag; S, x, F and A carry a 32-bit length. */
+const FIELD_WIDTH: Record<string, number> = { b: 1, B: 1, t: 1, s: 2, u: 2, I: 4, i: 4, f: 4, D: 5, l: 8, L: 8, d: 8, T: 8, V: 0 };
+
+/** Rewrites every 'L' tag of a table (or, with array, an array) in [from, to) to 'l'; false if it is not well formed. */
+function retagLongs(buf: Buffer, from: number, to: number, array = false): boolean {
+  let at = from;
+  while (at < to) {
+    if (!array) at += 1 + buf[at]; // the field name
+    if (at >= to) return false;
+    const tag = String.fromCharCode(buf[at]);
+    if (tag === 'L') buf[at] = 'l'.charCodeAt(0);
+    at += 1;
+    const width = FIELD_WIDTH[tag];
+    if (width !== undefined) at += width;
+    else if ('SxFA'.includes(tag)) {
+      if (at + 4 > to) return false;
+      const length = buf.readUInt32BE(at);
+      const end = at + 4 + length;
+      if (end > to) return false;
+      if ((tag === 'F' || tag === 'A') && !retagLongs(buf, at + 4, end, tag === 'A')) return false;
+      at = end;
+    } else return false;
+  }
+  return at === to;
 }
 
 /** A content header frame from property bytes kept as the publisher sent them. */

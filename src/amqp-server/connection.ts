@@ -113,6 +113,10 @@ export class AmqpConnection implements ConnectionPort {
     return this.vhostCtx!;
   }
 
+  get user(): string {
+    return this.login?.user ?? '';
+  }
+
   get maxMessageBytes(): number {
     return this.limits.maxMessageBytes;
   }

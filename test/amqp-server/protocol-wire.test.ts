@@ -128,6 +128,28 @@ const SCRIPTS: Record<string, (c: WireClient) => void> = {
     open(c);
     c.method('BasicRecover', 1, { requeue: false });
   },
+  // rabbit_channel's check_user_id_header: the user_id property must be the login's.
+  'a publish with a user_id other than the login': (c) => {
+    open(c);
+    publish(c);
+    c.frame(FRAME.HEADER, 1, header(0, [0x00, 0x10, 7, ...Buffer.from('someone')]));
+  },
+  'a publish with the login as user_id': (c) => {
+    open(c);
+    publish(c);
+    c.frame(FRAME.HEADER, 1, header(0, [0x00, 0x10, 5, ...Buffer.from('guest')]));
+  },
+  // py-amqp and rabbitmq-c send integers as 'L' (64-bit): RabbitMQ takes them.
+  'headers with an L (64-bit) value, published and got back': (c) => {
+    open(c);
+    c.method('QueueDeclare', 1, { queue: 'protocol-wire-l', exclusive: true, arguments: {} });
+    publish(c, { routingKey: 'protocol-wire-l' });
+    const table = Buffer.concat([Buffer.from([1, 0x6e, 0x4c]), Buffer.from([0, 0, 1, 0, 0, 0, 0, 0])]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(table.length);
+    c.frame(FRAME.HEADER, 1, header(0, [0x20, 0x00, ...length, ...table]));
+    c.method('BasicGet', 1, { queue: 'protocol-wire-l', noAck: true });
+  },
   'basic.get with no queue declared on the channel': (c) => {
     open(c);
     c.method('BasicGet', 1, { queue: '', noAck: true });

@@ -381,9 +381,9 @@ export class ChannelHandler implements ReplyTarget {
     const target = engine.exchange(exchange);
     if (!target) throw ProtocolError.of(notFoundExchange(exchange, this.conn.ctx.name), 60, 40);
     // rabbit_channel's check_user_id_header: nobody publishes in another's name.
-    const userId = properties.userId;
+    const userId = properties.userId as string | undefined; // a short string in the codec
     if (userId !== undefined && userId !== this.conn.user)
-      throw ProtocolError.make(406, `user_id property set to '${String(userId)}' but authenticated user was '${this.conn.user}'`, 60, 40);
+      throw ProtocolError.make(406, `user_id property set to '${userId}' but authenticated user was '${this.conn.user}'`, 60, 40);
 
     const run = () => {
       if (exchange === '' && routingKey.startsWith(`${REPLY_TO}.`)) {

@@ -110,6 +110,26 @@ export const CATEGORIES: Record<string, Category> = {
       ])(),
   },
   'a channel frame before login': { stage: 'start', make: (r) => open(1 + int(r, 100)) },
+  'a login with a wrong password': {
+    stage: 'start',
+    make: (r) =>
+      encodeMethod('ConnectionStartOk', 0, {
+        clientProperties: {},
+        mechanism: 'PLAIN',
+        response: Buffer.concat([Buffer.from('\0guest\0'), Buffer.from(`x${bytes(r, int(r, 30)).toString('hex')}`)]),
+        locale: 'en_US',
+      }),
+  },
+  'a login with a mechanism the broker does not offer': {
+    stage: 'start',
+    make: (r) =>
+      encodeMethod('ConnectionStartOk', 0, {
+        clientProperties: {},
+        mechanism: pick(r, ['EXTERNAL', 'SCRAM-SHA-256', 'CRAM-MD5', 'X', bytes(r, 1 + int(r, 20)).toString('hex')]),
+        response: bytes(r, int(r, 40)),
+        locale: 'en_US',
+      }),
+  },
   'tune-ok with frame_max below 4096': {
     stage: 'tune',
     make: (r) => encodeMethod('ConnectionTuneOk', 0, { channelMax: 0, frameMax: 1 + int(r, 4095), heartbeat: 0 }),

@@ -21,6 +21,8 @@ export interface Config {
   amqpListener: AmqpListenerConfig;
   /** TEACHER_KEY: opens every vhost on /live (random per start when unset, and printed). */
   teacherKey: string;
+  /** PUBLIC_URL: where students reach this server (a proxy, a DNS name); else the page's host, or this machine's LAN address. */
+  publicUrl: string | undefined;
 }
 
 export interface AmqpListenerConfig {
@@ -102,6 +104,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit,
     amqpListener,
     teacherKey,
+    publicUrl: env.PUBLIC_URL?.trim() || undefined,
   };
 }
 

@@ -53,7 +53,16 @@ async function main(): Promise<void> {
         }
       : null,
   );
-  const app = createApp({ broker, connection, logger, chat, classes, rateLimit: config.rateLimit, live: { programUrl: live.programUrl } });
+  const app = createApp({
+    broker,
+    connection,
+    logger,
+    chat,
+    classes,
+    rateLimit: config.rateLimit,
+    live: { programUrl: live.programUrl },
+    publicUrl: config.publicUrl,
+  });
   const server = app.listen(config.port, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { lanAddresses, startBanner } from '../src/start-banner.js';
+import { startBanner } from '../src/start-banner.js';
+import { lanAddresses } from '../src/util/lan-addresses.js';
 
 describe('the start banner', () => {
   it("names the local address, the students' addresses and the broker", () => {

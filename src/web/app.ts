@@ -34,6 +34,8 @@ export interface AppServices {
   chat?: ChatHub;
   /** Classroom mode (/class/new, /join); absent, the app has none. */
   classes?: ClassHub;
+  /** PUBLIC_URL: where students reach this server (the class's join link). */
+  publicUrl?: string;
   /** The live view (/live) of programs connected through the listener or the relay; absent, no /live. */
   live?: LivePageServices;
 }
@@ -69,6 +71,10 @@ export function createApp(services: AppServices): express.Express {
           'upgrade-insecure-requests': null,
         },
       },
+      // Students reach the server over plain HTTP at a LAN address, where the
+      // browser ignores COOP and says so in every page's console: not sent
+      // (the pages open no other window, so it protected nothing here).
+      crossOriginOpenerPolicy: false,
     }),
   );
   // Every POST under /api publishes or declares something on the broker:
@@ -100,7 +106,7 @@ export function createApp(services: AppServices): express.Express {
   app.use(sandboxPageRouter());
   app.use(scenariosRouter(services));
   if (services.chat) app.use(chatRouter(services.chat));
-  if (services.classes) app.use(classRouter(services.classes));
+  if (services.classes) app.use(classRouter(services.classes, { publicUrl: services.publicUrl }));
   if (services.live) app.use(livePageRouter(services.live));
 
   app.use('/api', (_req, _res, next) => next(new HttpError(404, 'no such API endpoint')));

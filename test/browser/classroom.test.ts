@@ -30,6 +30,7 @@ for (const kind of ['embedded', 'rabbitmq'] as Kind[]) {
     let teacher: Tab;
     const students: Tab[] = [];
     let code: string;
+    let joinLink: string;
 
     before(async function () {
       browser = await requireBrowser(this);
@@ -55,7 +56,12 @@ for (const kind of ['embedded', 'rabbitmq'] as Kind[]) {
       assert.match(page.url(), /\/class\/[A-Z0-9]{6}\/teach/);
       code = (await page.textContent('[data-class-code]'))!.trim();
       assert.match(code, /^[A-Z2-9]{6}$/);
-      assert.equal(await page.getAttribute('[data-join-link]', 'href'), `${app.url}/join?code=${code}`);
+      // Opened as 127.0.0.1, the page gives students this machine's LAN address (same port), not loopback.
+      joinLink = (await page.getAttribute('[data-join-link]', 'href'))!;
+      const link = new URL(joinLink);
+      assert.equal(link.pathname + link.search, `/join?code=${code}`);
+      assert.equal(link.port, new URL(app.url).port);
+      assert.ok(!/^(127\.|localhost$|\[::1\]$)/.test(link.hostname), `the join link's host is not loopback: ${link.hostname}`);
       // The QR code is an SVG drawn by this server.
       const qr = await page.evaluate(
         async (src) => {
@@ -74,8 +80,8 @@ for (const kind of ['embedded', 'rabbitmq'] as Kind[]) {
         const lang = i % 3 === 0 ? 'fr' : 'en';
         const page = await context.newPage();
         const tab: Tab = { page, name: `${lang === 'fr' ? 'Élève' : 'Student'} ${i + 1}`, lang, errors: pageErrors(page) };
-        // Half type the code themselves, half come by the link (QR).
-        await page.goto(i % 2 === 0 ? `${app.url}/join?code=${code}&lang=${lang}` : `${app.url}/join?lang=${lang}`);
+        // Half type the code themselves, half come by the link the projector shows (the QR code's).
+        await page.goto(i % 2 === 0 ? `${joinLink}&lang=${lang}` : `${app.url}/join?lang=${lang}`);
         if (i % 2 === 1) await page.fill('[name=code]', code.toLowerCase());
         await page.fill('[name=name]', tab.name);
         await page.click('[data-action=join]');

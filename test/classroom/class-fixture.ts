@@ -32,7 +32,8 @@ export async function startClassApp(ctx: Mocha.Context, kind: Kind, options: Cla
   const broker = connection ? new RabbitMqBroker(connection) : new EmbeddedBroker();
   const server = http.createServer(createApp({ broker, connection, classes: hub, rateLimit: { perSecond: 1000, burst: 1000 } }));
   hub.attach(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // Every interface, as npm start listens: students may come by the machine's LAN address (the join link).
+  await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
   return {
     kind,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

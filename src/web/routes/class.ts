@@ -8,6 +8,7 @@
 //   GET  /class/:code/results.csv   the results (teacher key required)
 //   GET  /api/class/:code/items     what the student page draws, in its language
 //   GET  /join[?code=]              the student's page: type the code and a name
+import { studentOrigins } from '../student-origin.js';
 import express, { Router, type Request, type Response } from 'express';
 import QRCode from 'qrcode';
 import { normalizeCode } from '../../classroom/class-codes.js';
@@ -17,7 +18,7 @@ import { wordsWithPrefix, type Lang, type Translate } from '../i18n/index.js';
 
 const cookieName = (code: string) => `class-key-${code}`;
 
-export function classRouter(hub: ClassHub): Router {
+export function classRouter(hub: ClassHub, { publicUrl }: { publicUrl?: string } = {}): Router {
   const router = Router();
   const lessons = hub.lessons;
 
@@ -76,11 +77,13 @@ export function classRouter(hub: ClassHub): Router {
       });
     const lang = res.locals.lang as Lang;
     const origin = `${req.protocol}://${req.get('host')}`;
+    const [studentOrigin, ...otherOrigins] = studentOrigins(req, publicUrl);
     res.set('Cache-Control', 'no-store');
     res.render('class-teacher', {
       title: (res.locals.t as Translate)('class.teacher.title', { code }),
       code,
-      joinUrl: `${origin}/join?code=${code}`,
+      joinUrl: `${studentOrigin}/join?code=${code}`,
+      otherJoinUrls: otherOrigins.map((o) => `${o}/join?code=${code}`),
       teacherUrl: `${origin}/class/${code}/teach?key=${encodeURIComponent(key!)}`,
       pageData: { code, key, items: lessons.pageItems(state.items, lang) },
       words: { ...wordsWithPrefix(lang, 'scenario.js.'), ...wordsWithPrefix(lang, 'class.') },
@@ -92,7 +95,7 @@ export function classRouter(hub: ClassHub): Router {
   router.get('/class/:code/qr.svg', async (req, res) => {
     const code = normalizeCode(req.params.code);
     if (!code) return res.status(404).type('text/plain').send('no such class');
-    const svg = await QRCode.toString(`${req.protocol}://${req.get('host')}/join?code=${code}`, {
+    const svg = await QRCode.toString(`${studentOrigins(req, publicUrl)[0]}/join?code=${code}`, {
       type: 'svg',
       margin: 1,
       errorCorrectionLevel: 'M',

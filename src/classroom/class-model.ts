@@ -95,7 +95,13 @@ export function refusal(state: ClassState, input: ClassInput): Refusal | null {
       if (state.students[input.studentId]) return null; // the same join again
       if (Object.keys(state.students).length >= CLASS_LIMITS.students)
         return { key: 'class.error.full', params: { n: CLASS_LIMITS.students } };
-      return checkName(input.name);
+      const bad = checkName(input.name);
+      if (bad) return bad;
+      // One seat per name: "Zoé" and "zoe " are the same student on the roster.
+      const seat = nameKey(input.name);
+      if (Object.values(state.students).some((s) => nameKey(s.name) === seat))
+        return { key: 'class.error.name-taken', params: { name: input.name.trim() } };
+      return null;
     }
     case 'go': {
       const item = state.items[input.item];
@@ -345,4 +351,9 @@ export function studentView(state: ClassState, studentId: string): StudentView |
     score: score(state, studentId),
     questions,
   };
+}
+
+/** A name as the roster tells names apart: without case, accents or surrounding spaces. */
+export function nameKey(name: string): string {
+  return name.normalize('NFD').replace(/\p{M}/gu, '').trim().replace(/\s+/g, ' ').toLocaleLowerCase('fr');
 }

@@ -87,6 +87,25 @@ describe('clicker keys and the language link on the class pages', function () {
     assert.equal(await stepOf(teacher), 5);
   });
 
+  it('refuses a second Zoé (“zoe ”: case, accents and spaces do not make another name), saying so', async () => {
+    const other = await context.newPage();
+    try {
+      const code = (await teacher.textContent('[data-class-code]'))!.trim();
+      await other.goto(`${app.url}/join?code=${code}&lang=fr`);
+      await other.fill('[name=name]', 'zoe ');
+      await other.click('[data-action=join]');
+      await other.waitForSelector('[data-join-error]:not(:empty)');
+      assert.match((await other.textContent('[data-join-error]'))!, /s’appelle déjà « zoe »/);
+      assert.equal(await other.isVisible('[data-student]'), false);
+      await other.fill('[name=name]', 'Zoé B.');
+      await other.click('[data-action=join]');
+      await other.waitForSelector('[data-student]:not([hidden])');
+      assert.equal(Object.keys((await app.hub.state(code))!.students).length, 2);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('kept both pages free of errors', () => {
     assert.deepEqual(errors.flat(), []);
   });

@@ -23,6 +23,7 @@ let token = null;
 let view = null;
 let items = null;
 let looking = null; // { item, step } while looking back; null: following the teacher
+let teacherHere = true; // the teacher's page is open (the server says when it goes and comes back)
 const picked = new Map(); // question key → Set of queues picked (before sending)
 const grades = new Map(); // question key → the engine's grade of my answer
 let live = null;
@@ -91,8 +92,13 @@ function onMessage(m) {
       answerStatus.dataset.state = 'error';
       answerStatus.textContent = tc(m.key, m.params);
     }
+  } else if (m.type === 'teacher') {
+    teacherHere = m.here;
+    render();
   } else if (m.type === 'ended') {
     page.dataset.ended = 'true';
+    page.dataset.teacherState = 'ended';
+    $('[data-follow-status]').textContent = tc('class.status.ended');
     status.textContent = tc('class.status.ended');
     sessionStorage.removeItem(`class-token:${code}`);
     live?.close();
@@ -128,11 +134,14 @@ function render() {
   $('[data-student-name]').textContent = view.name;
   $('[data-score]').textContent = tc('class.student.score', { right: view.score.right, asked: view.score.asked });
   $('[data-score]').dataset.right = String(view.score.right);
+  page.dataset.teacherState = view.ended ? 'ended' : teacherHere ? 'following' : 'away';
   $('[data-follow-status]').textContent = view.ended
     ? tc('class.status.ended')
-    : looking
-      ? tc('class.student.lookingBack', { step: at.step })
-      : tc('class.student.following');
+    : !teacherHere
+      ? tc('class.student.teacherAway')
+      : looking
+        ? tc('class.student.lookingBack', { step: at.step })
+        : tc('class.student.following');
   $('[data-action="follow"]').hidden = looking === null;
   $('[data-action="prev"]').disabled = at.item === 0 && at.step === 0;
   $('[data-action="next"]').disabled = looking === null;

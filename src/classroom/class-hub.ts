@@ -33,7 +33,9 @@ export type ClassMessage =
   | { type: 'graded'; key: string; text: string; grade: Grade }
   | { type: 'answered'; key: string; ref?: string }
   | { type: 'error'; key: string; params?: Record<string, string | number> }
-  | { type: 'ended' };
+  | { type: 'ended' }
+  /** Whether the teacher's page is open (on this server): students wait while it is away. */
+  | { type: 'teacher'; here: boolean };
 
 /** One tab on the live channel. */
 export interface ClassClient {
@@ -147,8 +149,10 @@ export class ClassHub {
     if (!session) return;
     void this.live.get(session.code)?.then((live) => {
       if (!live) return;
-      if (session.role === 'teacher') live.teachers.delete(client);
-      else {
+      if (session.role === 'teacher') {
+        live.teachers.delete(client);
+        if (live.teachers.size === 0) this.tellStudents(live, { type: 'teacher', here: false });
+      } else {
         const tabs = live.students.get(session.studentId);
         tabs?.delete(client);
         if (tabs?.size === 0) live.students.delete(session.studentId);
@@ -168,6 +172,7 @@ export class ClassHub {
         if (!secretMatches(request.key, live.state.teacherKeyHash)) throw new ClassError({ key: 'class.error.teacher-key' });
         client.session = { code, role: 'teacher' };
         live.teachers.add(client);
+        if (live.teachers.size === 1) this.tellStudents(live, { type: 'teacher', here: true });
         client.send({ type: 'welcome', role: 'teacher', code });
         client.send({ type: 'view', view: teacherView(live.state) });
         return;
@@ -191,6 +196,7 @@ export class ClassHub {
       live.students.set(studentId, tabs);
       client.send({ type: 'welcome', role: 'student', code, studentId, ...(token ? { token } : {}) });
       client.send({ type: 'view', view: studentView(live.state, studentId) });
+      client.send({ type: 'teacher', here: live.teachers.size > 0 });
       // A challenge answered earlier: its verdict again, with the engine's reasons.
       for (const q of Object.values(live.state.questions)) {
         const mine = q.answers[studentId];
@@ -384,6 +390,10 @@ export class ClassHub {
     if (live.teachers.size === 0) return;
     const view = teacherView(live.state);
     for (const tab of live.teachers) tab.send({ type: 'view', view });
+  }
+
+  private tellStudents(live: LiveClass, message: ClassMessage): void {
+    for (const tabs of live.students.values()) for (const tab of tabs) tab.send(message);
   }
 
   private broadcast(live: LiveClass): void {

@@ -106,6 +106,21 @@ describe('clicker keys and the language link on the class pages', function () {
     }
   });
 
+  it('tells the students within 5 s when the teacher’s page goes away, and when it comes back', async () => {
+    assert.equal(await student.getAttribute('[data-class-page]', 'data-teacher-state'), 'following');
+    const url = teacher.url();
+    await teacher.close();
+    const closedAt = Date.now();
+    await student.waitForSelector('[data-class-page][data-teacher-state="away"]', { timeout: 5000 });
+    assert.ok(Date.now() - closedAt < 5000);
+    assert.match((await student.textContent('[data-follow-status]'))!, /L’enseignant s’est absenté/);
+    teacher = await context.newPage();
+    errors.push(pageErrors(teacher));
+    await teacher.goto(url);
+    await student.waitForSelector('[data-class-page][data-teacher-state="following"]', { timeout: 5000 });
+    assert.equal(await stepOf(student), 5, 'the class resumes where it was');
+  });
+
   it('kept both pages free of errors', () => {
     assert.deepEqual(errors.flat(), []);
   });

@@ -103,11 +103,13 @@ export class ClassHub {
   }
 
   /** A new class on these items: its code and the teacher's key (the only thing that drives it). */
-  async create(items: ClassItem[]): Promise<{ code: string; teacherKey: string }> {
+  async create(items: ClassItem[], options: { askEveryStep?: boolean } = {}): Promise<{ code: string; teacherKey: string }> {
     if (items.length === 0) throw new ClassError({ key: 'class.error.no-items' });
     const teacherKey = newSecret();
     const code = newClassCode();
-    await this.transport.create(createClass({ code, teacherKeyHash: hashSecret(teacherKey), items, at: this.now() }));
+    await this.transport.create(
+      createClass({ code, teacherKeyHash: hashSecret(teacherKey), items, at: this.now(), askEveryStep: options.askEveryStep }),
+    );
     return { code, teacherKey };
   }
 
@@ -247,14 +249,14 @@ export class ClassHub {
     let input: ClassInput;
     switch (request.type) {
       case 'go':
-        input = { type: 'go', item: request.item, step: request.step, at };
+        // Question first: reaching a step with a message asks it (answers kept if it was asked before).
+        input = this.asksItself(state, request.item, request.step)
+          ? this.askInput(state, request.item, request.step, at)
+          : { type: 'go', item: request.item, step: request.step, at };
         break;
-      case 'ask': {
-        const { item, step } = state.position;
-        const expected = this.lessons.expected(state.items[item], step);
-        input = { type: 'ask', item, step, at, ...(expected ? { expected } : {}) };
+      case 'ask':
+        input = this.askInput(state, state.position.item, state.position.step, at);
         break;
-      }
       case 'reveal':
         input = { type: 'reveal', key: questionKey(state.position.item, state.position.step), at };
         break;
@@ -268,6 +270,16 @@ export class ClassHub {
     const bad = refusal(state, input);
     if (bad) throw new ClassError(bad);
     await this.submit(session.code, live, input);
+  }
+
+  private asksItself(state: ClassState, item: number, step: number): boolean {
+    const it = state.items[item];
+    return state.askEveryStep !== false && it?.kind === 'scenario' && step >= 1 && step <= it.steps;
+  }
+
+  private askInput(state: ClassState, item: number, step: number, at: number): ClassInput {
+    const expected = this.lessons.expected(state.items[item], step);
+    return { type: 'ask', item, step, at, ...(expected ? { expected } : {}) };
   }
 
   /** A tab's bucket of answers (CLASS_LIMITS): refilled over time, a burst allowed. */

@@ -48,6 +48,13 @@ export interface ClassState {
   questions: Record<string, Question>;
   students: Record<string, Student>;
   hideNames: boolean;
+  /**
+   * Question first: every step whose message can be predicted is asked as
+   * the teacher reaches it (students see the message and the choices, not
+   * the answer, until the reveal). false: only when the teacher presses Ask.
+   * Absent in classes made before it: true.
+   */
+  askEveryStep?: boolean;
   ended: boolean;
   /** Inputs applied so far (replicas detect gaps with it). */
   seq: number;
@@ -70,7 +77,13 @@ export interface Refusal {
 
 export const questionKey = (item: number, step: number) => `${item}.${step}`;
 
-export function createClass(init: { code: string; teacherKeyHash: string; items: ClassItem[]; at: number }): ClassState {
+export function createClass(init: {
+  code: string;
+  teacherKeyHash: string;
+  items: ClassItem[];
+  at: number;
+  askEveryStep?: boolean;
+}): ClassState {
   return {
     code: init.code,
     teacherKeyHash: init.teacherKeyHash,
@@ -82,6 +95,7 @@ export function createClass(init: { code: string; teacherKeyHash: string; items:
     questions: {},
     students: {},
     hideNames: false,
+    askEveryStep: init.askEveryStep ?? true,
     ended: false,
     seq: 0,
   };

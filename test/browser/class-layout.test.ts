@@ -2,7 +2,7 @@
 // 1280×720, 1920×1080 and 853×480 (1280×720 at 150 %), the teacher's page and
 // a student's page show the diagram, the step control, the message card and
 // the why's verdict together, with readable text and lines (the measure the
-// scenario pages use). The class is at step 5 of the topic scenario.
+// scenario pages use). The class is at step 5 of the topic scenario, revealed.
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startClassApp, type ClassApp } from '../classroom/class-fixture.js';
@@ -46,6 +46,9 @@ describe('the class pages on a projector (layout, text size, contrast)', functio
       await teacher.waitForSelector(`[data-step="${k}"]`);
     }
     await student.waitForSelector('[data-step="5"]');
+    // Step 5 is a question until the reveal: measured revealed, when the why has its verdict.
+    await teacher.click('[data-action="reveal"]');
+    await student.waitForSelector('[data-class-page][data-pending="false"]');
   });
   after(async () => {
     await context?.close();

@@ -106,8 +106,20 @@ for (const kind of ['embedded', 'rabbitmq'] as Kind[]) {
       assert.match((await fr.page.textContent('[data-message-card]'))!, /Clé de routage\s*error/);
     });
 
+    it('asks a step with a message as the teacher reaches it: no student page shows a hit queue or the why before the reveal', async () => {
+      // The class is at step 1 (error): a question already, so Ask has nothing to do.
+      await teacher.page.waitForSelector('[data-action=ask][disabled]');
+      await teacher.page.waitForSelector('[data-class-page][data-pending="true"]');
+      assert.equal(await teacher.page.locator('[data-queue][data-hit="true"]').count(), 0, 'the projector shows the tally, not the answer');
+      for (const s of students) {
+        await s.page.waitForSelector('[data-predict-option="Q1"]:not([disabled])', { timeout: 20_000 });
+        assert.equal(await s.page.locator('[data-queue][data-hit="true"]').count(), 0, `${s.name} sees no hit queue`);
+        assert.doesNotMatch((await s.page.textContent('[data-why]'))!, /Q1|Q2|→/, `${s.name} sees no why`);
+        assert.match((await s.page.textContent('[data-message-card]'))!, /error/, `${s.name} sees the message`);
+      }
+    });
+
     it('counts every answer in the tally, with the split of the queues chosen, and reveals who got it', async () => {
-      await click(teacher, '[data-action=ask]');
       // 7 right (error → Q1 and Q2), 3 only Q2, 2 nowhere.
       const picks = students.map((_, i) => (i < 7 ? ['Q1', 'Q2'] : i < 10 ? ['Q2'] : []));
       for (const [i, s] of students.entries()) {
@@ -221,8 +233,9 @@ for (const kind of ['embedded', 'rabbitmq'] as Kind[]) {
         .trim()
         .split('\r\n');
       assert.equal(lines.length, STUDENTS + 1);
-      assert.equal(lines[0], 'name,joined,direct 1,challenge topic-star,right,asked');
-      assert.match(lines[1], /^Élève 1,[^,]+,Q1 Q2 \(right\),\*\.orders\.created \(right\),2,2$/);
+      // Every step the class went through was a question (direct 2–4 moved on without a reveal: not scored).
+      assert.equal(lines[0], 'name,joined,direct 1,direct 2,direct 3,direct 4,challenge topic-star,right,asked');
+      assert.match(lines[1], /^Élève 1,[^,]+,Q1 Q2 \(right\),,,,\*\.orders\.created \(right\),2,2$/);
       // Without the teacher's key (cookie or ?key=): refused, and said so.
       for (const query of ['', '?key=forged']) {
         const res = await fetch(`${app.url}/class/${code}/results.csv${query}`);

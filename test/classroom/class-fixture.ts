@@ -24,8 +24,8 @@ export async function startClassApp(ctx: Mocha.Context, kind: Kind, options: Cla
   // Every class the test starts is deleted from RabbitMQ afterwards, ended or not.
   const codes: string[] = [];
   const create = hub.create.bind(hub);
-  hub.create = async (items) => {
-    const made = await create(items);
+  hub.create = async (items, options) => {
+    const made = await create(items, options);
     codes.push(made.code);
     return made;
   };

@@ -6,8 +6,9 @@
 
 /** Below this, 20px text would be smaller than 10px: the diagram scrolls instead of shrinking further on its own. */
 const MIN_AUTO_ZOOM = 0.5;
-/** How far a filled drawing grows on its own (a few boxes on a 1920 projector). */
+/** How far a filled drawing grows on its own (a few boxes on a 1920 projector), and shrinks (a 150 % zoom shows it whole). */
 const FILL_MAX = 1.6;
+const FILL_MIN = 0.35;
 const ZOOMS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75, 0.9, 1, 1.25, 1.5, 2];
 
 export class DiagramView {
@@ -60,7 +61,7 @@ export class DiagramView {
 
   /** The zoom a new drawing starts at. */
   autoZoom() {
-    if (this.fill) return Math.max(MIN_AUTO_ZOOM, Math.min(this.fitZoom(), (this.box.clientHeight - 16) / this.lay.height, FILL_MAX));
+    if (this.fill) return Math.max(FILL_MIN, Math.min(this.fitZoom(), (this.box.clientHeight - 16) / this.lay.height, FILL_MAX));
     return Math.min(1, Math.max(MIN_AUTO_ZOOM, this.fitZoom()));
   }
 

@@ -6,15 +6,11 @@
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startClassApp, type ClassApp } from '../classroom/class-fixture.js';
-import { pageErrors, requireBrowser } from '../helpers/browser.js';
-import { expectOnOneScreen } from '../helpers/projector-measure.js';
+import { requireBrowser } from '../helpers/browser.js';
+import { openClassPages } from './class-pages.js';
+import { expectOnOneScreen, PROJECTOR_SIZES } from '../helpers/projector-measure.js';
 
-const SIZES = [
-  { width: 1024, height: 768, minFont: 10 },
-  { width: 1280, height: 720, minFont: 14 },
-  { width: 1920, height: 1080, minFont: 14 },
-  { width: 853, height: 480, minFont: 7 },
-];
+const SIZES = PROJECTOR_SIZES;
 
 describe('the class pages on a projector (layout, text size, contrast)', function () {
   this.timeout(120_000);
@@ -23,23 +19,13 @@ describe('the class pages on a projector (layout, text size, contrast)', functio
   let context: BrowserContext;
   let teacher: Page;
   let student: Page;
-  const errors: string[][] = [];
+  let errors: string[][] = [];
 
   before(async function () {
     browser = await requireBrowser(this);
     app = await startClassApp(this, 'embedded');
     context = await browser.newContext({ viewport: { width: 1280, height: 720 }, reducedMotion: 'reduce' });
-    teacher = await context.newPage();
-    errors.push(pageErrors(teacher));
-    await teacher.goto(`${app.url}/class/new?scenario=topic&lang=fr`);
-    await teacher.waitForSelector('[data-class-status][data-state]', { state: 'attached' }).catch(() => {});
-    const code = (await teacher.textContent('[data-class-code]'))!.trim();
-    student = await context.newPage();
-    errors.push(pageErrors(student));
-    await student.goto(`${app.url}/join?code=${code}&lang=fr`);
-    await student.fill('[name=name]', 'Zoé');
-    await student.click('[data-action=join]');
-    await student.waitForSelector('[data-student]:not([hidden])');
+    ({ teacher, student, errors } = await openClassPages(context, app, 'topic', 'fr'));
     await teacher.bringToFront();
     for (let k = 1; k <= 5; k++) {
       await teacher.click('[data-action="next"]');

@@ -9,6 +9,7 @@ import { startServer, type ServerProcess } from '../../tools/server-process.js';
 import { startClassApp, type ClassApp } from '../classroom/class-fixture.js';
 import { pageErrors, requireBrowser } from '../helpers/browser.js';
 import { expectSteppingKeys } from '../helpers/presenter-keys.js';
+import { openClassPages } from './class-pages.js';
 
 const stepOf = async (page: Page) => Number(await page.locator('[data-step]').first().getAttribute('data-step'));
 
@@ -19,23 +20,14 @@ describe('clicker keys and the language link on the class pages', function () {
   let app: ClassApp;
   let teacher: Page;
   let student: Page;
-  const errors: string[][] = [];
+  let errors: string[][] = [];
 
   before(async function () {
     browser = await requireBrowser(this);
     app = await startClassApp(this, 'embedded');
     context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-    teacher = await context.newPage();
-    errors.push(pageErrors(teacher));
-    await teacher.goto(`${app.url}/class/new?scenario=topic&lang=en`);
+    ({ teacher, student, errors } = await openClassPages(context, app, 'topic', 'en'));
     await teacher.waitForSelector('[data-class-status]:has-text("Connected")');
-    student = await context.newPage();
-    errors.push(pageErrors(student));
-    const code = (await teacher.textContent('[data-class-code]'))!.trim();
-    await student.goto(`${app.url}/join?code=${code}&lang=en`);
-    await student.fill('[name=name]', 'Zoé');
-    await student.click('[data-action=join]');
-    await student.waitForSelector('[data-student]:not([hidden])');
   });
   after(async () => {
     await context?.close();

@@ -9,15 +9,9 @@ import type { Browser } from 'playwright-core';
 import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
 import { loadScenarios } from '../../src/scenarios/load-scenarios.js';
 import { pageErrors, requireBrowser, startApp, type RunningApp } from '../helpers/browser.js';
-import { expectOnOneScreen } from '../helpers/projector-measure.js';
+import { expectOnOneScreen, PROJECTOR_SIZES } from '../helpers/projector-measure.js';
 
-const SIZES = [
-  { width: 1024, height: 768, minFont: 10 },
-  { width: 1280, height: 720, minFont: 14 },
-  { width: 1920, height: 1080, minFont: 14 },
-  // 1280×720 at 150 % zoom: what a teacher gets with Ctrl + on a small projector.
-  { width: 853, height: 480, minFont: 7 },
-];
+const SIZES = PROJECTOR_SIZES;
 
 describe('scenario pages on a projector (layout, text size, contrast)', function () {
   this.timeout(120_000);

@@ -6,6 +6,18 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 
+/**
+ * The screens a class looks at: 1024×768 and 1280×720 projectors, a
+ * 1920×1080 screen, and 1280×720 at 150 % zoom (853×480 CSS px). The
+ * smallest diagram text asked of each: 14 px where the issue asks it.
+ */
+export const PROJECTOR_SIZES = [
+  { width: 1024, height: 768, minFont: 10 },
+  { width: 1280, height: 720, minFont: 14 },
+  { width: 1920, height: 1080, minFont: 14 },
+  { width: 853, height: 480, minFont: 7 },
+];
+
 // A string, not a function: tsx would wrap named helpers in __name(), which the page does not have.
 export const MEASURE = `(() => {
   const svg = document.querySelector('[data-diagram]');

@@ -163,7 +163,8 @@ function topicTable(attempt, t) {
   }
   table.append(top, bottom);
   const reason = attempt.matched ? t('why.topic.matched') : topicFailure(attempt, t);
-  return el('div', { class: 'why-topic-box' }, table, el('p', { class: 'why-reason' }, reason));
+  // The reason first, then the alignment that shows it: on a projector the top of the why is what shows.
+  return el('div', { class: 'why-topic-box' }, el('p', { class: 'why-reason' }, reason), table);
 }
 
 function topicFailure(attempt, t) {
@@ -211,9 +212,9 @@ function headersTable(detail, check, t) {
   return el(
     'div',
     { class: 'why-headers-box' },
+    el('p', { class: 'why-reason' }, t(check.matched ? 'why.headers.matched' : 'why.headers.failed', { mode })),
     el('p', {}, t(`why.headers.mode.${mode}`, { mode })),
     table,
-    el('p', { class: 'why-reason' }, t(check.matched ? 'why.headers.matched' : 'why.headers.failed', { mode })),
   );
 }
 

@@ -11,13 +11,17 @@ import type { ClassItem } from './class-model.js';
 
 export class Lessons {
   readonly scenarios: RoutingScenario[];
+  /** The scenarios a class cannot take yet, and the page says so: their question is which consumer, not which queues. */
+  readonly consumerScenarios: { id: string; title: { en: string; fr: string } }[];
   readonly challenges: Challenge[];
   private readonly scenarioById: Map<string, RoutingScenario>;
   private readonly challengeById: Map<string, Challenge>;
 
   constructor() {
     // Consumer scenarios (acks, prefetch) ask "which consumer": not a question the class tally counts yet.
-    this.scenarios = loadScenarios().filter((s): s is RoutingScenario => s.kind === 'routing');
+    const all = loadScenarios();
+    this.scenarios = all.filter((s): s is RoutingScenario => s.kind === 'routing');
+    this.consumerScenarios = all.filter((s) => s.kind !== 'routing').map((s) => ({ id: s.id, title: s.title }));
     this.challenges = loadChallenges();
     this.scenarioById = new Map(this.scenarios.map((s) => [s.id, s]));
     this.challengeById = new Map(this.challenges.map((c) => [c.id, c]));

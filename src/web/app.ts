@@ -98,6 +98,7 @@ export function createApp(services: AppServices): express.Express {
     res.locals.path = req.path;
     res.locals.langSwitchHref = otherLangHref(req.originalUrl, lang);
     res.locals.liveNav = Boolean(services.live);
+    res.locals.classNav = Boolean(services.classes);
     next();
   });
 

@@ -41,6 +41,18 @@ describe('the class join address', () => {
     assert.equal(link, `http://playground.school.example:8080/join?code=${code}`);
   });
 
+  it('the home page leads to a class (start one, join one), and /class/new says which scenarios it leaves out and why', async () => {
+    const app = createApp({ broker: new EmbeddedBroker(), classes: hub });
+    const home = await request(app).get('/?lang=fr').expect(200);
+    assert.match(home.text, /<a class="button" href="\/class\/new\?lang=fr" data-home-class-new>Lancer une séance<\/a>/);
+    assert.match(home.text, /href="\/join\?lang=fr" data-home-join>/);
+    const form = await request(app).get('/class/new?lang=en').expect(200);
+    const note = /data-not-offered>([^<]+)</.exec(form.text)![1];
+    assert.match(note, /Work queue/i);
+    assert.match(note, /acknowledg/i);
+    assert.match(note, /which consumer/);
+  });
+
   it('PUBLIC_URL wins', async () => {
     const { link, code } = await teacherPage(hub, 'localhost:3000', 'https://rabbit.school.example/');
     assert.equal(link, `https://rabbit.school.example/join?code=${code}`);

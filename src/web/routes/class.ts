@@ -48,6 +48,7 @@ export function classRouter(hub: ClassHub, { publicUrl }: { publicUrl?: string }
       title: (res.locals.t as Translate)('class.new.title'),
       scenarios: lessons.scenarios.map((s) => ({ id: s.id, title: s.title[lang], steps: s.steps.length })),
       challenges: lessons.challenges.map((c) => ({ id: c.id, type: c.type, title: c.title[lang] })),
+      notOffered: lessons.consumerScenarios.map((s) => s.title[lang]),
       error,
       styles: ['/static/css/scenario.css', '/static/css/class.css'],
     });

@@ -421,7 +421,7 @@ export class ClassHub {
     live.forgotten = true;
     this.live.delete(code);
     for (const tab of live.teachers) tab.send({ type: 'ended' });
-    for (const tabs of live.students.values()) for (const tab of tabs) tab.send({ type: 'ended' });
+    this.tellStudents(live, { type: 'ended' });
     await live.following.stop().catch(() => {});
   }
 

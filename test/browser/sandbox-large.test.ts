@@ -222,3 +222,57 @@ for (const { kind, make } of brokers) {
     }
   });
 }
+
+describe('the sandbox diagram with names of the widest letters', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let app: RunningApp;
+  before(async function () {
+    browser = await requireBrowser(this);
+    app = await startApp({ broker: new EmbeddedBroker() });
+  });
+  after(async () => {
+    await app?.close();
+  });
+
+  it('keeps every name inside its box (server-made names mix M, W and m)', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    try {
+      const page = await context.newPage();
+      const problems = pageErrors(page);
+      await page.goto(`${app.url}/sandbox`);
+      await page.waitForSelector('[data-sandbox-page][data-ready="true"]');
+      // Cut in the middle (longer than 18 letters), just under the cut, and ordinary (amq.* names cannot be imported).
+      const queues = ['gen-WMWMwmwmWMWMwmwmWMWMWW', 'MWMWMWMWMWMWMWMWM', 'mwmwmwmwmwmwmwmwm', 'WWWW', 'orders'];
+      const file = {
+        exchanges: [
+          { name: 'MWMWMWMWMWMWMW', vhost: '/', type: 'fanout', durable: true, auto_delete: false, internal: false, arguments: {} },
+        ],
+        queues: queues.map((name) => ({ name, vhost: '/', durable: true, auto_delete: false, arguments: {} })),
+        bindings: queues.map((q) => ({
+          source: 'MWMWMWMWMWMWMW',
+          vhost: '/',
+          destination: q,
+          destination_type: 'queue',
+          routing_key: '',
+          arguments: {},
+        })),
+      };
+      await page.click('[data-panel-toggle="import"]');
+      await page.fill('[name="definitions"]', JSON.stringify(file));
+      await page.click('[data-action="import"]');
+      await page.waitForSelector(`[data-count="queue"]:text("${queues.length}")`, { timeout: 5000 }).catch(async (e) => {
+        throw new Error(
+          `${e}: ${await page.locator('[data-import-error]').textContent()} ${await page.locator('[data-import-notices]').textContent()}`,
+        );
+      });
+      await page.waitForFunction((n) => document.querySelectorAll('[data-diagram] [data-queue]').length === n, queues.length);
+      const overlaps = await diagramOverlaps(page);
+      assert.deepEqual(overlaps.out, []);
+      assert.equal(overlaps.nodes >= queues.length + 1, true);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -16,13 +16,12 @@
 //      dead-letter links, which go back or sideways, run in lanes of their
 //      own under the drawing, one lane each, their captions in the lane.
 // Boxes are as wide as their names, so no text leaves its box.
-import { labelSize, layout as columnLayout } from './scenario-geometry.js';
+import { labelSize, layout as columnLayout, nameWidth } from './scenario-geometry.js';
 
 const ROW_GAP = 28;
 const LABEL_GAP = 8;
 const LABEL_MARGIN = 48; // room on each side of a label for the curve to bend
 const MIN_LAYER_GAP = 110;
-const NAME_CHAR_W = 17; // node names: 24px bold sans-serif, wide letters included (server-made amq.gen-… names are mixed case)
 const SWEEPS = 4;
 const LANE = 46; // one caption (36) and a gap
 
@@ -32,7 +31,7 @@ export function layeredLayout(scenario) {
   const { nodes, edges, byId } = lay;
   for (const n of nodes) {
     if (n.kind === 'exchange' || n.kind === 'queue' || n.kind === 'consumer')
-      n.w = Math.max(n.w, [...(n.isDefault ? 'default exchange' : n.label)].length * NAME_CHAR_W + 36);
+      n.w = Math.max(n.w, nameWidth(n.isDefault ? 'default exchange' : n.label));
   }
 
   const layers = [...new Set(nodes.map((n) => n.col))].sort((a, b) => a - b).map((c) => nodes.filter((n) => n.col === c));

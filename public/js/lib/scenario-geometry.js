@@ -18,6 +18,26 @@ const LABEL_GAP = 10;
 const LABEL_MARGIN = 38; // room on each side of a label for the curve to bend
 
 const SHORT_NAME = 18;
+const NAME_PX = 24; // node names: 24px bold sans-serif (scenario.css)
+const NAME_PADDING = 36; // 12 before the name, 24 after
+
+/**
+ * How wide a node's name is drawn, in px, from em widths of the widest
+ * common bold sans (DejaVu Sans Bold, Debian's default; Segoe UI, Roboto and
+ * Helvetica are narrower), so a name never leaves its box: server-made names
+ * (amq.gen-…) mix wide capitals (M, W) with narrow ones.
+ */
+export function nameWidth(text) {
+  let em = 0;
+  for (const c of text) {
+    if (/[mwMW…]/.test(c)) em += 1.1;
+    else if (/[ijlIJ.,:;!'| ]/.test(c)) em += 0.4;
+    else if (/[frt-]/.test(c)) em += 0.5;
+    else if (/[A-Z0-9]/.test(c)) em += 0.86;
+    else em += 0.73;
+  }
+  return em * NAME_PX + NAME_PADDING;
+}
 /** A consumer's name sits in a small ellipse: its tag is told apart by its ends. */
 const SHORT_CONSUMER = 14;
 
@@ -114,7 +134,7 @@ export function layout(scenario) {
     const args = queueArgsText(q.arguments);
     add('queue', q.name, {
       args: q.arguments ?? {},
-      w: Math.max(NODE.queue.w, [...shortName(q.name)].length * 15 + 30, [...args].length * 10.5 + 30),
+      w: Math.max(NODE.queue.w, nameWidth(shortName(q.name)), [...args].length * 10.5 + 30),
     });
   }
   // A consumer box is as wide as its name ("receive.py"); /live names it by its program's connection name or tag.
@@ -123,7 +143,7 @@ export function layout(scenario) {
       queue: c.queue,
       label: c.label,
       tag: c.tag,
-      w: Math.max(NODE.consumer.w, [...shortName(c.label ?? c.name, SHORT_CONSUMER)].length * 14 + 32),
+      w: Math.max(NODE.consumer.w, nameWidth(shortName(c.label ?? c.name, SHORT_CONSUMER))),
     });
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const has = (kind, name) => byId.has(nodeId(kind, name));

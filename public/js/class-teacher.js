@@ -98,7 +98,7 @@ function render() {
   const pending = view.open === key || (q !== null && !q.revealed);
   page.dataset.open = String(view.open === key);
   stage.show(data.items, item, step, { pending });
-  $('[data-students-count]').textContent = tc('class.teacher.count', { n: view.students });
+  $('[data-students-count]').textContent = $('[data-join-view-count]').textContent = tc('class.teacher.count', { n: view.students });
   drawTally(q);
   drawRoster();
   const isChallenge = data.items[item]?.kind === 'challenge';
@@ -158,4 +158,7 @@ $('[data-action="end"]').addEventListener('click', () => {
   if (confirm(tc('class.teacher.endConfirm'))) send({ type: 'end' });
 });
 // The clicker keys (→ PageDown space, ← PageUp, Home: this item's first step, f, ?), whatever has the focus.
+// How to join, full screen (a modal dialog: Esc or its button closes it, and the keys stay its own meanwhile).
+const joinView = $('[data-join-view]');
+$('[data-action="show-join"]').addEventListener('click', () => joinView.showModal());
 presenterKeys({ next, prev, first: () => view && go(here().item, 0) });

@@ -17,9 +17,12 @@ export class DiagramView {
    * up to FILL_MAX on a big screen, and again when the box changes size (a
    * projector's presentation mode) until the user zooms by hand — /live's way.
    * Without it (the sandbox), it fits the width and never grows past 100 %.
+   * room: with fill, the most height the box may take (a function, px); the
+   * box is then as tall as the fitted drawing, up to that, and gives the rest
+   * of the screen back to what is under it (/live's message card and why).
    */
-  constructor(root, t, { fill = false } = {}) {
-    Object.assign(this, { root, t, fill });
+  constructor(root, t, { fill = false, room = null } = {}) {
+    Object.assign(this, { root, t, fill, room });
     this.zoomedByHand = false;
     this.box = root.querySelector('[data-diagram-box]');
     this.svg = root.querySelector('[data-diagram]');
@@ -56,13 +59,27 @@ export class DiagramView {
     if (fill)
       new ResizeObserver(() => {
         if (this.lay && !this.zoomedByHand) this.setZoom(this.autoZoom());
-      }).observe(this.box);
+        else this.sizeBox();
+      }).observe(room ? root.parentElement : this.box);
+  }
+
+  /** The height the drawing may fill: the room given, else the box's own. */
+  roomHeight() {
+    return (this.room ? this.room() : this.box.clientHeight) - 16;
   }
 
   /** The zoom a new drawing starts at. */
   autoZoom() {
-    if (this.fill) return Math.max(FILL_MIN, Math.min(this.fitZoom(), (this.box.clientHeight - 16) / this.lay.height, FILL_MAX));
+    if (this.fill) return Math.max(FILL_MIN, Math.min(this.fitZoom(), this.roomHeight() / this.lay.height, FILL_MAX));
     return Math.min(1, Math.max(MIN_AUTO_ZOOM, this.fitZoom()));
+  }
+
+  /** With room: the box as tall as the drawing (when fitted), or all the room (zoomed by hand, it scrolls). */
+  sizeBox() {
+    if (!this.room || !this.lay) return;
+    const room = this.roomHeight() + 16;
+    const drawn = this.zoomedByHand ? room : Math.ceil(this.lay.height * this.zoom) + 16;
+    this.box.style.height = `${Math.max(0, Math.min(room, drawn))}px`;
   }
 
   /** A new drawing: fit its width when that keeps text readable, else start readable and scroll. */
@@ -78,7 +95,7 @@ export class DiagramView {
   }
 
   zoomBy(how) {
-    if (how === 'fit') return this.setZoom(Math.min(this.fitZoom(), (this.box.clientHeight - 16) / this.lay.height, 1));
+    if (how === 'fit') return this.setZoom(Math.min(this.fitZoom(), this.roomHeight() / this.lay.height, 1));
     if (how === 'reset') return this.setZoom(1);
     const i = ZOOMS.findIndex((z) => z >= this.zoom - 1e-6);
     const next =
@@ -102,6 +119,7 @@ export class DiagramView {
     this.svg.setAttribute('height', String(Math.ceil(this.lay.height * z)));
     this.box.scrollLeft = cx * z - px;
     this.box.scrollTop = cy * z - py;
+    this.sizeBox();
     this.svg.dataset.zoom = String(Math.round(z * 100) / 100);
     this.zoomLabel.textContent = `${Math.round(z * 100)} %`;
   }

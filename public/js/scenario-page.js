@@ -28,7 +28,7 @@ const lay = layout(scenario);
 const diagram = createDiagram($('[data-diagram]'), lay, t);
 const chart = createChart($('[data-chart]'), scenario, t);
 const predictOptions = isRouting ? scenario.definitions.queues.map((q) => q.name) : (scenario.consumers ?? []).map((c) => c.name);
-const predict = new PredictPanel($('[data-predict-panel]'), predictOptions, t);
+const predict = new PredictPanel($('[data-predict-panel]'), $('[data-predict-result]'), predictOptions, t);
 
 let step = clamp(Number(page.dataset.initialStep) || 0);
 let play = null;
@@ -186,7 +186,7 @@ function render({ animate }) {
   }
   chart.update(isRouting ? routingSeries(scenario, play, shown) : consumerSeries(scenario, play, shown));
   if (predicting) predict.show(step, pending || step === 0 ? null : answerFor(step), isRouting ? 'queues' : 'consumers');
-  else $('[data-predict-panel]').hidden = true;
+  else $('[data-predict-panel]').hidden = $('[data-predict-result]').hidden = true;
 
   buttons.prev.disabled = !play || step === 0;
   buttons.reset.disabled = !play || step === 0;

@@ -3,12 +3,14 @@
 // a student's page show the diagram, the step control, the message card and
 // the why's verdict together, with readable text and lines (the measure the
 // scenario pages use). The class is at step 5 of the topic scenario, revealed.
+// The teacher's "how to join" view fills the projector, its QR code at least
+// a third of the screen's height.
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startClassApp, type ClassApp } from '../classroom/class-fixture.js';
 import { requireBrowser } from '../helpers/browser.js';
 import { openClassPages } from './class-pages.js';
-import { expectOnOneScreen, PROJECTOR_SIZES } from '../helpers/projector-measure.js';
+import { expectInView, expectOnOneScreen, PROJECTOR_SIZES } from '../helpers/projector-measure.js';
 
 const SIZES = PROJECTOR_SIZES;
 
@@ -53,6 +55,27 @@ describe('the class pages on a projector (layout, text size, contrast)', functio
         await page.screenshot({ path: `screenshots/class-${who}-fr-${size.width}x${size.height}.png` });
         await expectOnOneScreen(page, `class ${who} at ${size.width}×${size.height}`, size.minFont);
       }
+    });
+  }
+
+  for (const size of SIZES) {
+    it(`at ${size.width}×${size.height}: "how to join" puts the address, the code and a QR code of a third of the screen's height on it`, async () => {
+      await teacher.bringToFront();
+      await teacher.setViewportSize({ width: size.width, height: size.height });
+      await teacher.click('[data-action="show-join"]');
+      const view = teacher.locator('[data-join-view]');
+      await view.waitFor();
+      const qr = (await view.locator('[data-qr]').boundingBox())!;
+      assert.ok(qr.height >= size.height / 3, `the QR code is ${qr.height} px tall`);
+      await expectInView(teacher, '[data-join-view] [data-qr]', 'the QR code');
+      await expectInView(teacher, '[data-join-view-url]', 'the address');
+      await expectInView(teacher, '[data-join-view] .join-view-code', 'the code');
+      assert.equal(await teacher.textContent('[data-join-view-url]'), await teacher.getAttribute('[data-join-link]', 'href'));
+      assert.match((await teacher.textContent('[data-join-view-count]'))!, /élèves : 1/);
+      await teacher.screenshot({ path: `screenshots/class-join-fr-${size.width}x${size.height}.png` });
+      // Esc closes it, and the keys are the class's again.
+      await teacher.keyboard.press('Escape');
+      await view.waitFor({ state: 'hidden' });
     });
   }
 

@@ -1,5 +1,5 @@
 // What a class sees on a projector, measured in the page: the boxes of the
-// diagram, the Next control, the message card and the why's verdict; the
+// diagram, the Next control, the message card, the why's verdict and the first binding's reason; the
 // smallest diagram text in CSS px; the contrast of diagram text (4.5:1) and
 // lines (3:1) against what they are drawn on. Shared by the scenario pages'
 // and /live's layout tests.
@@ -59,6 +59,8 @@ export const MEASURE = `(() => {
     diagram: box('[data-diagram-box]') || box('[data-diagram]'), next: box('[data-action="next"]'), card: box('[data-message-card]') || box('.message-card'),
     // Routing scenarios open the why with a verdict; consumer scenarios with what happened.
     verdict: box('.why-result') || box('.why li'), why: box('.why'),
+    // The first binding's reason: its sentence (topic, headers) or its paragraph (direct, fanout).
+    reason: box('[data-why-binding] .why-reason') || box('[data-why-binding] > p'),
     vw: innerWidth, vh: innerHeight,
     hscroll: document.documentElement.scrollWidth > innerWidth + 1,
   };
@@ -80,12 +82,13 @@ export interface Measure {
   card: Box | null;
   verdict: Box | null;
   why: Box | null;
+  reason: Box | null;
   vw: number;
   vh: number;
   hscroll: boolean;
 }
 
-/** The diagram, the Next control, the message card and the why's verdict on screen together, no sideways scroll, readable text and lines. */
+/** The diagram, the Next control, the message card, the why's verdict and its first binding's reason on screen together, no sideways scroll, readable text and lines. */
 export async function expectOnOneScreen(page: Page, where: string, minFont: number): Promise<Measure> {
   const m = await page.evaluate<Measure>(MEASURE);
   const inside = (b: Box | null, what: string) => {
@@ -101,9 +104,27 @@ export async function expectOnOneScreen(page: Page, where: string, minFont: numb
   assert.ok(m.verdict && m.why, `${where}: the why panel's verdict`);
   inside(m.verdict, "the why's verdict");
   assert.ok(m.verdict.bottom <= m.why.bottom + 1, `${where}: the verdict is not scrolled out of the why: ${JSON.stringify(m.verdict)}`);
+  if (m.reason) {
+    inside(m.reason, "the first binding's reason");
+    assert.ok(
+      m.reason.bottom <= m.why.bottom + 1,
+      `${where}: the first reason is not scrolled out of the why: ${JSON.stringify(m.reason)}`,
+    );
+  }
   assert.equal(m.hscroll, false, `${where}: no horizontal scroll`);
   assert.ok(m.minFont >= minFont, `${where}: smallest diagram text "${m.minText}" is ${m.minFont.toFixed(1)} px`);
   assert.deepEqual(m.lowText, [], `${where}: diagram text under 4.5:1`);
   assert.deepEqual(m.lowLines, [], `${where}: diagram lines under 3:1`);
   return m;
+}
+
+/** One element wholly inside the viewport. */
+export async function expectInView(page: Page, selector: string, what: string): Promise<void> {
+  const b = await page.locator(selector).first().boundingBox();
+  const vw = page.viewportSize()!;
+  assert.ok(b, `${what} is shown`);
+  assert.ok(
+    b.y >= -1 && b.y + b.height <= vw.height + 1 && b.x >= -1 && b.x + b.width <= vw.width + 1,
+    `${what} on screen: ${JSON.stringify(b)}`,
+  );
 }

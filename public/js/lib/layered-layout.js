@@ -45,7 +45,7 @@ export function layeredLayout(scenario) {
   const right = Math.max(...nodes.map((n) => n.x + n.w / 2), ...edges.filter((e) => e.labelBox).map((e) => e.labelBox.x + e.labelBox.w));
   const lanes = edges.filter((e) => e.laneY !== undefined).map((e) => e.laneY + LANE / 2);
   const bottom = Math.max(floor, ...lanes);
-  return { ...lay, width: right + 40, height: bottom + 60 };
+  return { ...lay, width: right + 40, top: 0, height: bottom + 60 };
 }
 
 /** Barycentre sweeps: a node moves towards the average position of the nodes it is linked to in the layer before (down) or after (up). */

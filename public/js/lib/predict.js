@@ -19,15 +19,16 @@ export function judge(picked, answer) {
 }
 
 export class PredictPanel {
-  constructor(panel, options, t) {
+  /** `panel` holds the question and the choices while a step is asked; `result` says who was right once it is revealed. */
+  constructor(panel, result, options, t) {
     this.panel = panel;
+    this.result = result;
     this.options = options;
     this.t = t;
     this.state = new Map(); // step → { picked: Set, nowhere: boolean, revealed: boolean, verdict }
     this.question = panel.querySelector('[data-predict-question]');
     this.hint = panel.querySelector('[data-predict-hint]');
     this.list = panel.querySelector('[data-predict-options]');
-    this.result = panel.querySelector('[data-predict-result]');
     this.revealButton = panel.querySelector('[data-action="reveal"]');
     this.score = { right: 0, asked: 0 };
   }
@@ -95,9 +96,10 @@ export class PredictPanel {
 
   /** Draws the panel for step k; `answer` only once revealed. */
   show(k, answer, kind = 'queues') {
-    this.panel.hidden = k === 0;
+    const e = k === 0 ? null : this.entry(k);
+    this.panel.hidden = k === 0 || e.revealed;
+    this.result.hidden = k === 0 || !e.revealed;
     if (k === 0) return;
-    const e = this.entry(k);
     const consumers = kind === 'consumers';
     this.question.textContent = this.t(consumers ? 'predict.questionConsumers' : 'predict.question');
     this.hint.textContent = e.revealed ? '' : this.t(consumers ? 'predict.hintConsumers' : 'predict.hint');

@@ -221,9 +221,34 @@ export function layout(scenario) {
   placeNodes(nodes, edges, byId);
   routeEdges(edges, byId);
   const width = Math.max(...nodes.map((n) => n.x + n.w / 2)) + 40;
-  const height =
-    Math.max(...nodes.map((n) => n.y + n.h / 2), ...edges.flatMap((e) => (e.labelBox ? [e.labelBox.y + e.labelBox.h] : []))) + 60;
-  return { nodes, edges, width, height, byId };
+  const { top, bottom } = verticalExtent(nodes, edges);
+  // The drawing is cropped to what it holds (viewBox from `top`): on a projector every pixel of height counts.
+  return { nodes, edges, width, top: top - MARGIN, height: bottom - top + 2 * MARGIN, byId };
+}
+
+const MARGIN = 14;
+/** Room the renderer uses around a node: captions under the producer and consumers, the returned badge above the producer, the discarded badge under an exchange. */
+const BADGE_ROOM = 52;
+const CAPTION_ROOM = { producer: 34, consumer: 22 };
+
+/** The highest and lowest point drawn: boxes, captions, badges, labels and curves (a curve stays within its control points). */
+function verticalExtent(nodes, edges) {
+  let top = Infinity;
+  let bottom = -Infinity;
+  const take = (lo, hi) => {
+    top = Math.min(top, lo);
+    bottom = Math.max(bottom, hi);
+  };
+  for (const n of nodes) {
+    const above = n.kind === 'producer' ? BADGE_ROOM : 0;
+    const below = n.kind === 'exchange' ? BADGE_ROOM : (CAPTION_ROOM[n.kind] ?? 0);
+    take(n.y - n.h / 2 - above, n.y + n.h / 2 + below);
+  }
+  for (const e of edges) {
+    if (e.labelBox) take(e.labelBox.y, e.labelBox.y + e.labelBox.h);
+    for (const p of e.points ?? []) take(p.y, p.y);
+  }
+  return { top, bottom };
 }
 
 /** Exchanges the steps publish to (consumer scenarios publish through ""). */

@@ -9,7 +9,7 @@ const EDGE_MS = 420;
 
 export function createDiagram(root, lay, t) {
   root.replaceChildren();
-  root.setAttribute('viewBox', `0 0 ${Math.ceil(lay.width)} ${Math.ceil(lay.height)}`);
+  root.setAttribute('viewBox', `0 ${Math.floor(lay.top ?? 0)} ${Math.ceil(lay.width)} ${Math.ceil(lay.height)}`);
   root.append(svg('defs', {}, marker('arrow', 'arrowhead'), marker('arrow-hit', 'arrowhead hit'), marker('arrow-miss', 'arrowhead miss')));
   const edgesLayer = svg('g', { class: 'edges' });
   const labelsLayer = svg('g', { class: 'labels' });

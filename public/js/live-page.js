@@ -19,13 +19,12 @@ const t = wordsFrom(page.dataset.words, 'live.');
 const tScenario = wordsFrom(page.dataset.words, 'scenario.js.');
 // Zoom, pan and search by name, as in the sandbox (a real system's topology can be large).
 // The diagram takes what the screen has left above the message card and the why (--diagram-room of it).
-const liveDiagram = page.querySelector('.live-diagram');
-const diagramRoom = () => {
-  const screen = liveDiagram.parentElement;
-  const share = parseFloat(getComputedStyle(screen).getPropertyValue('--diagram-room')) || 0.62;
-  return screen.clientHeight * share - liveDiagram.querySelector('[data-diagram-tools]').offsetHeight;
-};
-const zoomable = new DiagramView(liveDiagram, wordsFrom(page.dataset.words, 'sandbox.'), { fill: true, room: diagramRoom });
+const liveScreen = page.querySelector('.live-screen');
+const diagramRoom = () => liveScreen.clientHeight * (parseFloat(getComputedStyle(liveScreen).getPropertyValue('--diagram-room')) || 0.62);
+const zoomable = new DiagramView(page.querySelector('[data-live-main]'), wordsFrom(page.dataset.words, 'sandbox.'), {
+  fill: true,
+  room: diagramRoom,
+});
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 const $ = (sel) => page.querySelector(sel);
 

@@ -60,7 +60,7 @@ export class DiagramView {
       new ResizeObserver(() => {
         if (this.lay && !this.zoomedByHand) this.setZoom(this.autoZoom());
         else this.sizeBox();
-      }).observe(room ? root.parentElement : this.box);
+      }).observe(room ? root : this.box);
   }
 
   /** The height the drawing may fill: the room given, else the box's own. */

@@ -2,7 +2,7 @@
 // small tables — topic words aligned with the pattern, headers key by key,
 // "no binding matched → discarded". Built with textContent only.
 import { el } from './dom.js';
-import { formatValue } from './scenario-geometry.js';
+import { formatValue, shortName } from './scenario-geometry.js';
 
 /** Routing scenarios: explain step k (1-based) from the played step's trace. */
 export function explainRouting(container, scenario, played, k, t) {
@@ -220,14 +220,21 @@ function headersTable(detail, check, t) {
 
 function resultLine(played, trace, t) {
   let text;
-  if (played.hit.length > 0) text = t('why.result.routed', { queues: played.hit.join(', ') });
+  // The verdict names the queues as the diagram labels them (a server-named queue cut in the middle); each binding below names it whole.
+  if (played.hit.length > 0) text = t('why.result.routed', { queues: played.hit.map((q) => shortName(q)).join(', ') });
   else if (trace && trace.routed_to.length > 0) text = t('why.result.dropped');
   else {
     // The default exchange has no bindings: it found no queue of that name.
     const how = trace?.default_exchange ? 'NoQueue' : '';
     text = t(played.returned ? `why.result.returned${how}` : `why.result.discarded${how}`);
   }
-  return el('p', { class: 'why-result', 'data-status': played.hit.length ? 'routed' : played.returned ? 'returned' : 'discarded' }, text);
+  const line = el(
+    'p',
+    { class: 'why-result', 'data-status': played.hit.length ? 'routed' : played.returned ? 'returned' : 'discarded' },
+    text,
+  );
+  if (played.hit.some((q) => shortName(q) !== q)) line.title = played.hit.join(', ');
+  return line;
 }
 
 /** "Q2 matched by 2 bindings: one copy" (each queue receives at most one copy per publish). */

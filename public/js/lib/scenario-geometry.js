@@ -220,13 +220,15 @@ export function layout(scenario) {
   assignColumns(nodes, edges);
   placeNodes(nodes, edges, byId);
   routeEdges(edges, byId);
-  const width = Math.max(...nodes.map((n) => n.x + n.w / 2)) + 40;
+  // A consumer's chips (the deliveries it holds) sit to its right.
+  const width = Math.max(...nodes.map((n) => n.x + n.w / 2 + (n.kind === 'consumer' ? CONSUMER_CHIPS : 0))) + 40;
   const { top, bottom } = verticalExtent(nodes, edges);
   // The drawing is cropped to what it holds (viewBox from `top`): on a projector every pixel of height counts.
   return { nodes, edges, width, top: top - MARGIN, height: bottom - top + 2 * MARGIN, byId };
 }
 
 const MARGIN = 14;
+const CONSUMER_CHIPS = 48;
 /** Room the renderer uses around a node: captions under the producer and consumers, the returned badge above the producer, the discarded badge under an exchange. */
 const BADGE_ROOM = 52;
 const CAPTION_ROOM = { producer: 34, consumer: 22 };

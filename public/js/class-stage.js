@@ -109,7 +109,8 @@ export function createStage(page, ts, tc) {
 
   function showChallenge(c) {
     $('[data-challenge-prompt]').textContent = c.prompt;
-    $('[data-message-card]').replaceChildren(el('p', { class: 'hint' }, tc(`class.challenge.answer.${c.answer}`)));
+    // The prompt and its messages are the card; the answer's field is named once, where it is typed.
+    $('[data-message-card]').replaceChildren();
     $('[data-narration]').textContent = '';
     const out = $('[data-outcome]');
     out.textContent = '';
@@ -145,9 +146,14 @@ export function createStage(page, ts, tc) {
     );
   }
 
-  /** The engine's reasons for the messages the student's binding got wrong (the same trace as the why panel). */
-  function explainGrade(container, c, grade) {
+  /**
+   * The verdict in `container`, and the engine's reasons for the messages the
+   * student's binding got wrong (the same trace as the why panel) in `reasons`
+   * — the why, under the challenge, where its tables have the width.
+   */
+  function explainGrade(container, c, grade, reasons = container) {
     container.replaceChildren();
+    if (reasons !== container) reasons.replaceChildren();
     drawChallengeMessages(c, grade);
     container.dataset.verdict = grade.right ? 'right' : 'wrong';
     container.append(
@@ -173,8 +179,10 @@ export function createStage(page, ts, tc) {
         ts,
       );
       box.append(why);
-      container.append(box);
+      reasons.append(box);
     }
+    if (grade.right && reasons !== container)
+      reasons.append(el('p', { class: 'why-result', 'data-status': 'routed' }, tc('class.challenge.allRight')));
   }
 
   return { show, explainGrade, redraw: () => last && show(...last) };

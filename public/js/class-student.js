@@ -160,7 +160,9 @@ function drawAnswer(item, key, q, open) {
   const input = $('[data-challenge-input]');
   input.hidden = !isChallenge;
   options.hidden = isChallenge;
-  $('[data-predict-question]').textContent = isChallenge ? item.challenge.prompt : tc('class.student.question');
+  // A challenge's prompt is above, by its messages: the panel only asks for the answer, once.
+  $('[data-predict-question]').hidden = isChallenge;
+  $('[data-predict-question]').textContent = isChallenge ? '' : tc('class.student.question');
   $('[data-action="answer"]').hidden = !open;
   panel.dataset.open = String(open);
   if (isChallenge) {
@@ -169,7 +171,7 @@ function drawAnswer(item, key, q, open) {
     if (q.mine?.text !== undefined && document.activeElement !== input.querySelector('input') && !input.querySelector('input').value)
       input.querySelector('input').value = q.mine.text;
     const grade = grades.get(key);
-    if (grade) stage.explainGrade(result, item.challenge, grade);
+    if (grade) stage.explainGrade(result, item.challenge, grade, $('[data-why]'));
   } else {
     const mine = picked.get(key) ?? new Set(q.mine?.queues ?? []);
     picked.set(key, mine);
@@ -199,35 +201,23 @@ function drawAnswer(item, key, q, open) {
     answerStatus.dataset.state = q.mine?.right ? 'right' : 'wrong';
     const verdict = !q.mine ? tc('class.student.noAnswer') : q.mine.right ? ts('predict.right') : ts('predict.wrong');
     answerStatus.replaceChildren(
-      el('strong', {}, verdict),
+      // A challenge's verdict is the engine's, with its reasons, just below: said once.
+      isChallenge ? '' : el('strong', {}, verdict),
       ' ',
       isChallenge ? '' : ts('predict.detail', { picked: list(q.mine?.queues), answer: list(q.expected) }),
       ' ',
       tc('class.student.classRight', { n: q.rightCount ?? 0, total: q.answers ?? 0 }),
     );
-    if (q.who)
-      answerStatus.append(
-        el(
-          'span',
-          { class: 'class-who', 'data-who': '' },
-          ' ',
-          tc('class.student.whoRight', {
-            names:
-              q.who
-                .filter((w) => w.right)
-                .map((w) => w.name)
-                .join(', ') || '—',
-          }),
-        ),
-      );
   } else if (q.mine) {
     answerStatus.dataset.state = 'sent';
-    answerStatus.textContent = isChallenge
-      ? tc('class.student.sentChallenge', { text: q.mine.text ?? '' })
-      : tc('class.student.sent', { queues: list(q.mine.queues) });
+    answerStatus.textContent = !isChallenge
+      ? tc('class.student.sent', { queues: list(q.mine.queues) })
+      : tc(view.instantFeedback ? 'class.student.sentChallenge' : 'class.student.sentGradedAtReveal', { text: q.mine.text ?? '' });
   } else if (answerStatus.dataset.state !== 'error') {
     answerStatus.dataset.state = '';
-    answerStatus.textContent = open ? tc('class.student.pick') : tc('class.student.closed');
+    // The hint fits the answer: queues to tick, or a key, arguments or an exchange to type.
+    const how = isChallenge ? `class.student.type.${item.challenge.answer}` : 'class.student.pick';
+    answerStatus.textContent = open ? tc(how) : tc('class.student.closed');
   }
 }
 

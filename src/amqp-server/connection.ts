@@ -403,10 +403,16 @@ export class AmqpConnection implements ConnectionPort {
       }
       case 'tune': {
         if (method.name !== 'ConnectionTuneOk') throw unexpected();
-        const frameMax = f.frameMax === 0 ? this.limits.frameMax : f.frameMax;
-        // rabbit_reader: below 4096 or above ours the client is refused (the socket closes).
-        if (frameMax < 4096 || frameMax > this.limits.frameMax) throw ProtocolError.make(530, `frame_max=${frameMax} out of range`);
-        const channelMax = f.channelMax === 0 ? this.limits.channelMax : Math.min(f.channelMax, this.limits.channelMax);
+        // rabbit_reader's validate_negotiated_integer_value: below the minimum, above ours, or 0 ("no limit")
+        // when we have one, the client is refused (before the connection is open: the socket closes).
+        const tooFar = (client: number, min: number, server: number) =>
+          (client !== 0 && client < min) || (server !== 0 && (client === 0 || client > server));
+        if (tooFar(f.frameMax, 4096, this.limits.frameMax))
+          throw ProtocolError.make(530, `negotiated frame_max = ${f.frameMax} out of range`);
+        if (tooFar(f.channelMax, 1, this.limits.channelMax))
+          throw ProtocolError.make(530, `negotiated channel_max = ${f.channelMax} out of range`);
+        const frameMax = f.frameMax || this.limits.frameMax;
+        const channelMax = f.channelMax || this.limits.channelMax;
         this.frameMax = frameMax;
         this.channelMax = channelMax;
         this.reader.frameMax = frameMax;

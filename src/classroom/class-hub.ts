@@ -9,6 +9,7 @@ import { AnswerParseError, grade, type Grade } from './challenges.js';
 import {
   apply,
   createClass,
+  gradedAtOnce,
   questionKey,
   refusal,
   studentView,
@@ -103,12 +104,22 @@ export class ClassHub {
   }
 
   /** A new class on these items: its code and the teacher's key (the only thing that drives it). */
-  async create(items: ClassItem[], options: { askEveryStep?: boolean } = {}): Promise<{ code: string; teacherKey: string }> {
+  async create(
+    items: ClassItem[],
+    options: { askEveryStep?: boolean; instantFeedback?: boolean } = {},
+  ): Promise<{ code: string; teacherKey: string }> {
     if (items.length === 0) throw new ClassError({ key: 'class.error.no-items' });
     const teacherKey = newSecret();
     const code = newClassCode();
     await this.transport.create(
-      createClass({ code, teacherKeyHash: hashSecret(teacherKey), items, at: this.now(), askEveryStep: options.askEveryStep }),
+      createClass({
+        code,
+        teacherKeyHash: hashSecret(teacherKey),
+        items,
+        at: this.now(),
+        askEveryStep: options.askEveryStep,
+        instantFeedback: options.instantFeedback,
+      }),
     );
     return { code, teacherKey };
   }
@@ -199,11 +210,12 @@ export class ClassHub {
       client.send({ type: 'welcome', role: 'student', code, studentId, ...(token ? { token } : {}) });
       client.send({ type: 'view', view: studentView(live.state, studentId) });
       client.send({ type: 'teacher', here: live.teachers.size > 0 });
-      // A challenge answered earlier: its verdict again, with the engine's reasons.
+      // A challenge answered earlier and graded (revealed, or instant feedback): its verdict again, with the engine's reasons.
       for (const q of Object.values(live.state.questions)) {
         const mine = q.answers[studentId];
         const item = live.state.items[q.item];
-        if (mine?.text !== undefined && item?.kind === 'challenge') this.sendGrade(client, q.key, item.id, mine.text);
+        if (mine?.text !== undefined && item?.kind === 'challenge' && (q.revealed || gradedAtOnce(live.state)))
+          this.sendGrade(client, q.key, item.id, mine.text);
       }
       return;
     }
@@ -240,7 +252,8 @@ export class ClassHub {
       if (bad) throw new ClassError(bad);
       await this.submit(session.code, live, input);
       client.send({ type: 'answered', key: request.key, ...(request.ref ? { ref: request.ref } : {}) });
-      if (graded) client.send({ type: 'graded', key: request.key, text: graded.text, grade: graded.grade });
+      // Graded at the reveal unless the teacher chose instant feedback: the grade is not there to retry against.
+      if (graded && gradedAtOnce(state)) client.send({ type: 'graded', key: request.key, text: graded.text, grade: graded.grade });
       return;
     }
 
@@ -395,7 +408,19 @@ export class ClassHub {
     } else {
       this.broadcast(live);
     }
+    if (input.type === 'reveal') this.sendGrades(live, input.key);
     if (live.state.ended) void this.forget(code, live);
+  }
+
+  /** A challenge revealed: each student who answered gets their own grade, with the engine's reasons (and nobody else's). */
+  private sendGrades(live: LiveClass, key: string): void {
+    const q = live.state.questions[key];
+    const item = q ? live.state.items[q.item] : undefined;
+    if (!q || item?.kind !== 'challenge') return;
+    for (const [studentId, answer] of Object.entries(q.answers)) {
+      if (answer.text === undefined) continue;
+      for (const tab of live.students.get(studentId) ?? []) this.sendGrade(tab, key, item.id, answer.text);
+    }
   }
 
   private sendTeachers(live: LiveClass): void {

@@ -55,6 +55,12 @@ export interface ClassState {
    * Absent in classes made before it: true.
    */
   askEveryStep?: boolean;
+  /**
+   * A challenge's grade goes to the student as soon as they send (true), or
+   * at the reveal (false, the default): one counted answer each, not retried
+   * until right. Absent in classes made before it: false.
+   */
+  instantFeedback?: boolean;
   ended: boolean;
   /** Inputs applied so far (replicas detect gaps with it). */
   seq: number;
@@ -83,6 +89,7 @@ export function createClass(init: {
   items: ClassItem[];
   at: number;
   askEveryStep?: boolean;
+  instantFeedback?: boolean;
 }): ClassState {
   return {
     code: init.code,
@@ -96,6 +103,7 @@ export function createClass(init: {
     students: {},
     hideNames: false,
     askEveryStep: init.askEveryStep ?? true,
+    instantFeedback: init.instantFeedback ?? false,
     ended: false,
     seq: 0,
   };
@@ -320,6 +328,8 @@ export interface StudentView {
   position: { item: number; step: number };
   open: string | null;
   ended: boolean;
+  /** Challenges graded as they are sent (else at the reveal). */
+  instantFeedback: boolean;
   score: { right: number; asked: number };
   /** Every question so far: whether it is revealed, the right queues once revealed, and this student's own answer. */
   questions: Record<
@@ -330,7 +340,6 @@ export interface StudentView {
       mine?: { queues?: string[]; text?: string; right?: boolean };
       rightCount?: number;
       answers?: number;
-      who?: { name: string; right: boolean }[];
     }
   >;
 }
@@ -345,13 +354,10 @@ export function studentView(state: ClassState, studentId: string): StudentView |
     questions[q.key] = {
       revealed: q.revealed,
       ...(q.revealed && q.expected ? { expected: q.expected } : {}),
-      // Before the reveal a challenge's verdict is the student's own (the engine graded it); a step's is not told.
-      ...(mine ? { mine: q.revealed || mine.text !== undefined ? { ...mine } : { queues: mine.queues ?? [] } } : {}),
+      // Before the reveal a student sees what they sent, not whether it is right (but with instant feedback on a challenge).
+      ...(mine ? { mine: q.revealed || (mine.text !== undefined && gradedAtOnce(state)) ? { ...mine } : answerOnly(mine) } : {}),
+      // How the class did, in numbers; who was right is the projector's to show, never another student's page.
       ...(t ? { rightCount: t.right, answers: t.answers } : {}),
-      // Others' names only when the teacher shows them.
-      ...(q.revealed && !state.hideNames
-        ? { who: Object.entries(q.answers).map(([id, a]) => ({ name: state.students[id]?.name ?? '?', right: a.right })) }
-        : {}),
     };
   }
   return {
@@ -362,9 +368,20 @@ export function studentView(state: ClassState, studentId: string): StudentView |
     position: state.position,
     open: state.open,
     ended: state.ended,
+    instantFeedback: gradedAtOnce(state),
     score: score(state, studentId),
     questions,
   };
+}
+
+/** Whether a challenge's grade goes to the student as they send (the teacher chose instant feedback). */
+export function gradedAtOnce(state: ClassState): boolean {
+  return state.instantFeedback === true;
+}
+
+/** A student's answer without its verdict. */
+function answerOnly(mine: Answer): { queues?: string[]; text?: string } {
+  return mine.text !== undefined ? { text: mine.text } : { queues: mine.queues ?? [] };
 }
 
 /** A name as the roster tells names apart: without case, accents or surrounding spaces. */

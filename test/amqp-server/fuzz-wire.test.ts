@@ -19,7 +19,7 @@ import { requireRabbit } from '../helpers/rabbitmq.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const COUNT = Number(process.env.FUZZ_COUNT ?? 5000);
-/** Inputs per category sent to RabbitMQ as well (28 categories → 308). */
+/** Inputs per category sent to RabbitMQ as well (32 categories → 352). */
 const SAMPLE_PER_CATEGORY = 11;
 const BATCH = 500;
 /** Growth allowed over the whole run, measured after a full GC. */

@@ -2,6 +2,7 @@
 // same frames (many of them wrong) to RabbitMQ 3.10.8 and to the listener,
 // and both must answer with the same methods, reply codes and texts.
 import assert from 'node:assert/strict';
+import amqp from 'amqplib';
 import { startAmqpServer, type AmqpServer } from '../../src/amqp-server/amqp-server.js';
 import { FRAME, PROTOCOL_HEADER } from '../../src/amqp-server/codec.js';
 import { WireClient, type WireFrame } from '../helpers/amqp-wire.js';
@@ -16,6 +17,9 @@ const header = (bodySize: number, props: number[] = [0, 0]) => {
 };
 const publish = (c: WireClient, fields: Record<string, unknown> = {}) =>
   c.method('BasicPublish', 1, { exchange: '', routingKey: 'q', mandatory: false, immediate: false, ...fields });
+
+/** Declared by a script, deleted after (on RabbitMQ; the listener goes with its process). */
+const INTERNAL_EXCHANGE = 'protocol-wire-internal';
 
 /** After the handshake: what the client does, on an open connection. */
 const SCRIPTS: Record<string, (c: WireClient) => void> = {
@@ -150,6 +154,30 @@ const SCRIPTS: Record<string, (c: WireClient) => void> = {
     c.frame(FRAME.HEADER, 1, header(0, [0x20, 0x00, ...length, ...table]));
     c.method('BasicGet', 1, { queue: 'protocol-wire-l', noAck: true });
   },
+  // rabbit_channel's other publish-time checks, in its order: the exchange is
+  // not internal (check_internal_exchange), the expiration is a
+  // non-negative integer (check_expiration_header).
+  'a publish to an internal exchange': (c) => {
+    open(c);
+    c.method('ExchangeDeclare', 1, { exchange: INTERNAL_EXCHANGE, type: 'fanout', internal: true, arguments: {} });
+    publish(c, { exchange: INTERNAL_EXCHANGE });
+    c.frame(FRAME.HEADER, 1, header(0));
+  },
+  'a publish whose expiration is not a number': (c) => {
+    open(c);
+    publish(c);
+    c.frame(FRAME.HEADER, 1, header(0, [0x01, 0x00, 3, ...Buffer.from('abc')]));
+  },
+  'a publish whose expiration is negative': (c) => {
+    open(c);
+    publish(c);
+    c.frame(FRAME.HEADER, 1, header(0, [0x01, 0x00, 2, ...Buffer.from('-5')]));
+  },
+  'a publish whose expiration is empty': (c) => {
+    open(c);
+    publish(c);
+    c.frame(FRAME.HEADER, 1, header(0, [0x01, 0x00, 0]));
+  },
   'basic.get with no queue declared on the channel': (c) => {
     open(c);
     c.method('BasicGet', 1, { queue: '', noAck: true });
@@ -186,7 +214,14 @@ describe('the listener at the wire, compared with RabbitMQ', function () {
     await requireRabbit(this);
     server = await startAmqpServer({ port: 0 });
   });
-  after(async () => server?.close());
+  after(async () => {
+    await server?.close();
+    const connection = await amqp.connect('amqp://guest:guest@127.0.0.1:5672').catch(() => null);
+    if (!connection) return;
+    const ch = await connection.createChannel();
+    await ch.deleteExchange(INTERNAL_EXCHANGE).catch(() => {});
+    await connection.close().catch(() => {});
+  });
 
   for (const [name, script] of Object.entries(SCRIPTS)) {
     it(`answers ${name} as RabbitMQ does`, async () => {

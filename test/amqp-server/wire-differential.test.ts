@@ -74,6 +74,10 @@ function program(seed: number): Op[] {
       if (chance(0.2)) props.contentType = 'text/plain';
       if (chance(0.15)) props.correlationId = `c${i}`;
       if (chance(0.1)) props.expiration = '60000';
+      // rabbit_channel's check_user_id_header: another name than the login closes the channel (406).
+      if (chance(0.06)) props.userId = pick(['guest', 'someone']);
+      // Integers past 32 bits, as py-amqp sends them (64-bit; amqplib tags them 'l').
+      if (chance(0.1)) props.headers = { ...(props.headers as object), big: { '!': 'int64', value: 2 ** 40 + Math.floor(r() * 1000) } };
       ops.push({
         op: 'publish',
         e: pick([...EXCHANGES, '', '', 'amq.direct', 'nowhere']),

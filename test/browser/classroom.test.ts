@@ -192,7 +192,7 @@ for (const kind of ['embedded', 'rabbitmq'] as Kind[]) {
       assert.equal(await s.page.textContent('[data-follow-status]'), 'Following the teacher.');
     });
 
-    it('grades a challenge with the engine: some solve it, the others see why theirs fails', async () => {
+    it('grades a challenge with the engine at the reveal: some solve it, the others see why theirs fails, each only their own', async () => {
       // From step 2 of direct (4 steps) to the challenge, item 1.
       for (let k = 0; k < 3; k++) await click(teacher, '[data-action=next]');
       await teacher.page.waitForSelector('[data-item-title]:has-text("Topic")');
@@ -200,12 +200,36 @@ for (const kind of ['embedded', 'rabbitmq'] as Kind[]) {
       for (const [i, s] of students.entries()) {
         await s.page.bringToFront();
         await s.page.waitForSelector('[name=binding]:not([disabled])', { timeout: 20_000 });
+        // One prompt (by the messages), and a hint that fits a typed key.
+        assert.equal(await s.page.locator('[data-challenge-prompt]:visible, [data-predict-question]:visible').count(), 1);
+        assert.match(
+          (await s.page.textContent('[data-answer-status]'))!,
+          s.lang === 'fr' ? /Saisissez une clé de liaison/ : /Type a binding key/,
+        );
         await s.page.fill('[name=binding]', i % 2 === 0 ? '*.orders.created' : 'eu.#');
         await s.page.click('[data-action=answer]');
-        await s.page.waitForSelector('[data-challenge-result][data-verdict]', { timeout: 20_000 });
+        await s.page.waitForSelector('[data-answer-status][data-state="sent"]', { timeout: 20_000 });
+        // Graded at the reveal: no verdict to retry against before it.
+        assert.match(
+          (await s.page.textContent('[data-answer-status]'))!,
+          s.lang === 'fr' ? /corrigée quand/ : /graded when the teacher reveals/,
+        );
       }
       await teacher.page.waitForSelector(`[data-tally][data-answers="${STUDENTS}"]`, { timeout: 20_000 });
+      for (const s of students) assert.equal(await s.page.locator('[data-challenge-result][data-verdict]').count(), 0);
+      await click(teacher, '[data-action=reveal]');
+      for (const s of students) await s.page.waitForSelector('[data-challenge-result][data-verdict]', { timeout: 20_000 });
       assert.equal(await teacher.page.getAttribute('[data-tally]', 'data-right'), String(STUDENTS / 2));
+      // Who was right is the projector's: no student's page names another student.
+      for (const s of students) {
+        const others = new RegExp(
+          students
+            .filter((o) => o !== s)
+            .map((o) => `${o.name}(?!\\d)`)
+            .join('|'),
+        );
+        assert.doesNotMatch((await s.page.textContent('body'))!, others, `${s.name}'s page names another student`);
+      }
       const solved = students[2];
       assert.match((await solved.page.textContent('[data-challenge-result]'))!, /^Solved!/);
       // eu.# receives A but misses B (us.orders.created) and wrongly gets C.
@@ -218,12 +242,13 @@ for (const kind of ['embedded', 'rabbitmq'] as Kind[]) {
       // A French student reads the engine's reason in French.
       const frFailed = students.find((s, i) => s.lang === 'fr' && i % 2 === 1)!;
       assert.match((await frFailed.page.textContent('[data-reason="C"]'))!, /C ne devrait pas atteindre mine, mais l’atteint/);
-      await click(teacher, '[data-action=reveal]');
       await teacher.page.waitForSelector('[data-tally][data-revealed="true"]');
       assert.equal(await teacher.page.textContent('[data-tally-text]'), `${STUDENTS} of ${STUDENTS} answered · ${STUDENTS / 2} right`);
       await solved.page.waitForSelector('[data-score]:has-text("2 / 2")');
       await teacher.page.evaluate(() => window.scrollTo(0, 0));
       await teacher.page.screenshot({ path: `${SHOTS}/projector-${kind}-challenge.png` });
+      await frFailed.page.setViewportSize({ width: 1280, height: 720 });
+      await frFailed.page.screenshot({ path: `${SHOTS}/student-fr-${kind}-challenge-1280x720.png` });
     });
 
     it('exports the results as CSV for the teacher only', async () => {

@@ -108,21 +108,75 @@ for (const kind of ['embedded', 'rabbitmq'] as Kind[]) {
       assert.equal(teacher.view<View>()!.question!.answers, 0);
     });
 
-    it('shows a student the others’ names only while the teacher shows them', async () => {
+    it('shows who was right on the projector only, while the teacher shows names; a student never gets another’s name', async () => {
       const { teacher, ana, ben } = await classWithQuestion();
+      const since = ben.received.length;
       ana.send({ type: 'answer', key: '0.1', queues: ['Q1', 'Q2'] });
       ben.send({ type: 'answer', key: '0.1', queues: ['Q1', 'Q2'] });
       await eventually('two answers', () => teacher.view<View>()?.question?.answers === 2);
       teacher.send({ type: 'hide-names', hidden: true });
       await teacher.next((m) => m.type === 'view' && (m.view as { hideNames: boolean }).hideNames);
-      const since = ben.received.length;
       teacher.send({ type: 'reveal' });
       await ben.next((m) => m.type === 'view' && JSON.stringify(m.view).includes('"revealed":true'));
-      assert.doesNotMatch(JSON.stringify(ben.received.slice(since)), /Ana/);
       assert.doesNotMatch(JSON.stringify(teacher.view()), /Ana/);
       teacher.send({ type: 'hide-names', hidden: false });
-      const shown = await ben.next((m) => m.type === 'view' && JSON.stringify(m.view).includes('Ana'));
-      assert.deepEqual((shown.view as View).questions!['0.1'].who!.map((w) => w.name).sort(), ['Ana', 'Ben']);
+      const shown = await teacher.next((m) => m.type === 'view' && JSON.stringify(m.view).includes('Ana'));
+      assert.deepEqual((shown.view as View).question!.who!.map((w) => (w as { name: string }).name).sort(), ['Ana', 'Ben']);
+      await new Promise((r) => setTimeout(r, 300)); // the views the names' change sends the students
+      assert.doesNotMatch(JSON.stringify(ben.received.slice(since)), /Ana/);
+    });
+
+    /** A class at its challenge (item 1, topic-star: receive A and B but not C), asked; Ana's key is right, Ben's is not. */
+    async function challengeAnswered(query?: string) {
+      const { code, key } = await startClass(app.url, query);
+      const teacher = await open();
+      teacher.send({ type: 'teacher', code, key });
+      await teacher.next((m) => m.type === 'view');
+      const ana = await open();
+      await ana.join(code, 'Ana');
+      const ben = await open();
+      await ben.join(code, 'Ben');
+      teacher.send({ type: 'go', item: 1, step: 0 });
+      teacher.send({ type: 'ask' });
+      await ana.next((m) => m.type === 'view' && (m.view as { open: string | null }).open === '1.0');
+      await ben.next((m) => m.type === 'view' && (m.view as { open: string | null }).open === '1.0');
+      ana.send({ type: 'answer', key: '1.0', text: '*.orders.created' });
+      ben.send({ type: 'answer', key: '1.0', text: 'eu.#' });
+      await ana.next((m) => m.type === 'answered');
+      await ben.next((m) => m.type === 'answered');
+      await eventually('two answers', () => teacher.view<View>()?.question?.answers === 2);
+      return { teacher, ana, ben };
+    }
+    const graded = (c: ClassClient) =>
+      c.received.filter((m) => m.type === 'graded') as unknown as { text: string; grade: { right: boolean } }[];
+
+    it('grades a challenge at the reveal: before it nobody learns whether they are right, after it each learns only their own', async () => {
+      const { teacher, ana, ben } = await challengeAnswered();
+      await new Promise((r) => setTimeout(r, 300));
+      for (const c of [ana, ben]) {
+        assert.deepEqual(graded(c), [], 'no grade before the reveal');
+        assert.doesNotMatch(JSON.stringify(c.view()), /"right":true/);
+      }
+      teacher.send({ type: 'reveal' });
+      await ana.next((m) => m.type === 'graded');
+      await ben.next((m) => m.type === 'graded');
+      assert.deepEqual(
+        graded(ana).map((g) => [g.text, g.grade.right]),
+        [['*.orders.created', true]],
+      );
+      assert.deepEqual(
+        graded(ben).map((g) => [g.text, g.grade.right]),
+        [['eu.#', false]],
+      );
+      assert.equal(teacher.view<View>()!.question!.right, 1);
+    });
+
+    it('with instant feedback chosen at creation, grades each answer as it is sent', async () => {
+      const { ana, ben } = await challengeAnswered('scenario=direct&challenge=topic-star&feedback=instant');
+      await ana.next((m) => m.type === 'graded', 10_000, 0);
+      await ben.next((m) => m.type === 'graded', 10_000, 0);
+      assert.equal(graded(ana)[0].grade.right, true);
+      assert.equal(graded(ben)[0].grade.right, false);
     });
 
     it('says clearly, in the user’s language, that a code is forged or its class over', async () => {

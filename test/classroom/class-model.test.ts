@@ -98,7 +98,7 @@ describe('the class model', () => {
     assert.deepEqual(score(s, 'chloé'), { right: 0, asked: 1 });
   });
 
-  it('tells a student neither the answer nor their verdict before the reveal, nor others’ names when hidden', () => {
+  it('tells a student neither the answer nor their verdict before the reveal, nor others’ names ever', () => {
     const s = classWithQuestion();
     apply(s, answer('ana', ['Q1', 'Q2']));
     const before = studentView(s, 'ana')!;
@@ -108,7 +108,6 @@ describe('the class model', () => {
     const after = studentView(s, 'ana')!;
     assert.equal(after.questions['0.1'].mine?.right, true);
     assert.deepEqual(after.questions['0.1'].expected, ['Q1', 'Q2']);
-    assert.equal(after.questions['0.1'].who, undefined);
     assert.doesNotMatch(JSON.stringify(after), /ben|chloé/);
     assert.equal(teacherView(s).question?.who, undefined);
     assert.deepEqual(teacherView(s).names, []);
@@ -117,6 +116,8 @@ describe('the class model', () => {
       teacherView(s).question?.who?.map((w) => w.name),
       ['ana'],
     );
+    // Names shown or not, who was right is the projector's: never in a student's view.
+    assert.doesNotMatch(JSON.stringify(studentView(s, 'ana')), /"who"/);
   });
 
   it('never shows a student’s token hash or the teacher key hash in a view', () => {

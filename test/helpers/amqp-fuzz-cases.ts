@@ -130,6 +130,34 @@ export const CATEGORIES: Record<string, Category> = {
         locale: 'en_US',
       }),
   },
+  // A vhost that is not there, or that is another student's on the listener (user:…): refused like any unknown vhost.
+  'connection.open to a vhost that does not exist or is another student’s': {
+    stage: 'tune',
+    make: (r) =>
+      Buffer.concat([
+        encodeMethod('ConnectionTuneOk', 0, { channelMax: 2047, frameMax: 131072, heartbeat: 0 }),
+        encodeMethod('ConnectionOpen', 0, {
+          virtualHost: pick(r, [() => `fuzz-${bytes(r, 1 + int(r, 12)).toString('hex')}`, () => 'user:bob', () => 'class-x', () => ''])(),
+          capabilities: '',
+          insist: false,
+        }),
+      ]),
+  },
+  // rabbit_reader refuses 0 ("no limit") and anything above its own 2047 channels and 131072-byte frames.
+  'tune-ok asking for no limit or more than the broker offers': {
+    stage: 'tune',
+    make: (r) =>
+      encodeMethod(
+        'ConnectionTuneOk',
+        0,
+        pick(r, [
+          () => ({ channelMax: 0, frameMax: 131072, heartbeat: 0 }),
+          () => ({ channelMax: 2048 + int(r, 63487), frameMax: 131072, heartbeat: 0 }),
+          () => ({ channelMax: 2047, frameMax: 0, heartbeat: 0 }),
+          () => ({ channelMax: 2047, frameMax: 131073 + int(r, 2 ** 31), heartbeat: 0 }),
+        ])(),
+      ),
+  },
   'tune-ok with frame_max below 4096': {
     stage: 'tune',
     make: (r) => encodeMethod('ConnectionTuneOk', 0, { channelMax: 0, frameMax: 1 + int(r, 4095), heartbeat: 0 }),

@@ -1,8 +1,9 @@
 // A class on one AMQP listener (CLASS_PASSWORD, the embedded broker, the
 // server as `npm start` runs it): three students each declare a queue and
 // publish a private body from their own program, in their own "/" — which
-// the listener makes a vhost of their own. Each student watching /live with
-// their name and password sees exactly their own queue and body, never
+// the listener makes a vhost of their own; then all three run RabbitMQ
+// tutorial 5's programs. Each student watching /live with their name and
+// password sees exactly their own queues, bindings and bodies, never
 // another's; the teacher's key lists the three vhosts by user name and opens
 // any of them.
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import amqp from 'amqplib';
 import WebSocket from 'ws';
 import type { Browser } from 'playwright-core';
 import { startServer, type ServerProcess } from '../../tools/server-process.js';
+import { runTutorial, type Program } from '../../tools/tutorial-program.js';
 import { pageErrors, requireBrowser } from '../helpers/browser.js';
 
 const KEY = 'isolation-teacher-key';
@@ -80,6 +82,45 @@ describe('/live in a class on one listener: each student sees only their own', f
         assert.doesNotMatch(seen.text, new RegExp(`${other} private body`), `${name} sees ${other}'s message`);
       }
     });
+
+  it('with RabbitMQ tutorial 5 running for all three (receive_logs_topic, emit_log_topic), each sees only her own logs; the teacher, all three', async () => {
+    const programs: Program[] = [];
+    try {
+      for (const name of STUDENTS) {
+        const receiver = runTutorial('receive_logs_topic.js', [`${name}.*`], url(name));
+        programs.push(receiver);
+        await receiver.waitFor(/Waiting for logs/);
+      }
+      for (const name of STUDENTS) {
+        const emit = runTutorial('emit_log_topic.js', [`${name}.critical`, `${name} tutorial log`], url(name));
+        programs.push(emit);
+        await emit.waitFor(/Sent/);
+      }
+      // Each receiver got its own student's log, in its own vhost's topic_logs.
+      for (const [i, name] of STUDENTS.entries()) await programs[i].waitFor(new RegExp(`${name}\\.critical:'${name} tutorial log'`));
+      for (const name of STUDENTS) {
+        const seen = await watch(server.url, { vhost: '/', user: name, password: PASSWORD });
+        assert.equal(seen.error, null);
+        assert.match(seen.text, /topic_logs/);
+        assert.match(seen.text, new RegExp(`${name} tutorial log`));
+        assert.match(seen.text, new RegExp(`"${name}\\.\\*"`), `${name} sees her receiver's binding`);
+        for (const other of STUDENTS.filter((n) => n !== name)) {
+          assert.doesNotMatch(seen.text, new RegExp(`${other} tutorial log`), `${name} sees ${other}'s log`);
+          assert.doesNotMatch(seen.text, new RegExp(`"${other}\\.\\*"`), `${name} sees ${other}'s binding`);
+        }
+      }
+      for (const name of STUDENTS) {
+        const seen = await watch(server.url, { vhost: `user:${name}`, key: KEY }, 800);
+        assert.match(seen.text, new RegExp(`${name} tutorial log`), `the teacher sees ${name}'s log`);
+        for (const other of STUDENTS.filter((n) => n !== name)) assert.doesNotMatch(seen.text, new RegExp(`${other} tutorial log`));
+      }
+    } finally {
+      await Promise.all(programs.map((p) => p.stop()));
+    }
+    function url(name: string): string {
+      return amqpUrl.replace('amqp://', `amqp://${name}:${PASSWORD}@`);
+    }
+  });
 
   it('a wrong password, or another vhost name, shows nothing of any vhost', async () => {
     const wrong = await watch(server.url, { vhost: '/', user: 'alice', password: 'not-it' }, 800);

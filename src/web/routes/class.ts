@@ -28,10 +28,15 @@ export function classRouter(hub: ClassHub, { publicUrl }: { publicUrl?: string }
     ids: { scenarios: string[]; challenges: string[] },
     /** "ask only when I press Ask" (the form's box; ?ask=on-demand): else every step is a question. */
     onDemand: unknown,
+    /** "grade challenges as students send" (the form's box; ?feedback=instant): else at the reveal. */
+    instant: unknown,
   ) => {
     const items = lessons.items(ids);
     if (items.length === 0) return renderNew(req, res, 400, 'class.error.no-items');
-    const { code, teacherKey } = await hub.create(items, { askEveryStep: !(onDemand === 'on' || onDemand === 'on-demand') });
+    const { code, teacherKey } = await hub.create(items, {
+      askEveryStep: !(onDemand === 'on' || onDemand === 'on-demand'),
+      instantFeedback: instant === 'on' || instant === 'instant',
+    });
     // Only the teacher's page reads it (the path), and no script can (HttpOnly).
     res.cookie(cookieName(code), teacherKey, {
       httpOnly: true,
@@ -58,14 +63,20 @@ export function classRouter(hub: ClassHub, { publicUrl }: { publicUrl?: string }
     const scenario = req.query.scenario;
     if (typeof scenario === 'string') {
       if (!lessons.scenario(scenario)) return renderNew(req, res, 404, 'class.error.no-scenario');
-      return startClass(req, res, { scenarios: [scenario], challenges: listOf(req.query.challenge) }, req.query.ask);
+      return startClass(req, res, { scenarios: [scenario], challenges: listOf(req.query.challenge) }, req.query.ask, req.query.feedback);
     }
     renderNew(req, res);
   });
 
   router.post('/class/new', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    await startClass(req, res, { scenarios: listOf(body.scenario), challenges: listOf(body.challenge) }, body['ask-on-demand']);
+    await startClass(
+      req,
+      res,
+      { scenarios: listOf(body.scenario), challenges: listOf(body.challenge) },
+      body['ask-on-demand'],
+      body['instant-feedback'],
+    );
   });
 
   router.get('/class/:code/teach', async (req, res) => {

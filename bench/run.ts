@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchApiRun } from './api-run.js';
 import { benchChat } from './chat.js';
+import { benchClass } from './class.js';
 import { benchLive } from './live.js';
 import { AMQP_URL } from './lib/amqp-url.js';
 import { describeMachine, machineInfo } from './lib/machine.js';
@@ -23,6 +24,7 @@ const BENCHMARKS: Record<string, (quick: boolean) => Row[] | Promise<Row[]>> = {
   chat: (quick) => benchChat({ quick }),
   page: (quick) => benchPageWeight({ quick }),
   live: (quick) => benchLive({ quick }),
+  class: (quick) => benchClass({ quick }),
 };
 
 async function main(): Promise<void> {

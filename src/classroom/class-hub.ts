@@ -8,6 +8,7 @@ import pino, { type Logger } from 'pino';
 import { AnswerParseError, grade, type Grade } from './challenges.js';
 import {
   apply,
+  countsOfRevealed,
   createClass,
   gradedAtOnce,
   questionKey,
@@ -435,8 +436,9 @@ export class ClassHub {
 
   private broadcast(live: LiveClass): void {
     this.sendTeachers(live);
+    const revealed = countsOfRevealed(live.state);
     for (const [studentId, tabs] of live.students) {
-      const view = studentView(live.state, studentId);
+      const view = studentView(live.state, studentId, revealed);
       for (const tab of tabs) tab.send({ type: 'view', view });
     }
   }

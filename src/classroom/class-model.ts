@@ -260,6 +260,22 @@ export function tally(q: Question): Tally {
   return { key: q.key, answers: Object.keys(q.answers).length, right, groups: sorted };
 }
 
+/** For each revealed question, how many answered and how many were right. */
+export function countsOfRevealed(state: ClassState): Map<string, { answers: number; right: number }> {
+  const out = new Map<string, { answers: number; right: number }>();
+  for (const q of Object.values(state.questions)) {
+    if (!q.revealed) continue;
+    let answers = 0;
+    let right = 0;
+    for (const a of Object.values(q.answers)) {
+      answers += 1;
+      if (a.right) right += 1;
+    }
+    out.set(q.key, { answers, right });
+  }
+  return out;
+}
+
 /** A student's score over the class: right answers out of the questions revealed. */
 export function score(state: ClassState, studentId: string): { right: number; asked: number } {
   let right = 0;
@@ -344,13 +360,18 @@ export interface StudentView {
   >;
 }
 
-export function studentView(state: ClassState, studentId: string): StudentView | null {
+/**
+ * `revealedCounts`: how each revealed question went (countsOfRevealed), computed
+ * once when a step goes to every student — per view it was most of a 220-student broadcast.
+ */
+export function studentView(state: ClassState, studentId: string, revealedCounts = countsOfRevealed(state)): StudentView | null {
   const me = state.students[studentId];
   if (!me) return null;
   const questions: StudentView['questions'] = {};
   for (const q of Object.values(state.questions)) {
     const mine = q.answers[studentId];
-    const t = q.revealed ? tally(q) : null;
+    // Counts only: a student is told how the class did, not how it split.
+    const t = revealedCounts.get(q.key) ?? null;
     questions[q.key] = {
       revealed: q.revealed,
       ...(q.revealed && q.expected ? { expected: q.expected } : {}),

@@ -1,0 +1,208 @@
+// A class at class size (issue 26, item 7), on both brokers: 200 students
+// simulated over the page's own WebSocket protocol and 20 real Chromium
+// student pages follow a teacher through the topic scenario, every step a
+// question. Measured:
+//   - the teacher's → until every student has the step (a simulated student
+//     when its view arrives, a page when its step counter changes), p99;
+//   - an answer until the teacher's tally counts it, p99;
+//   - the server's RSS with the class running;
+//   - answers lost or counted twice (the tally against what was sent).
+// The server runs as `npm start` runs it (compiled), one process per broker.
+import { launchChromium } from '../tools/chromium.js';
+import { buildServer } from '../tools/build-server.js';
+import { ClassClient, startClass, type Received } from '../tools/class-client.js';
+import { readRss } from '../tools/proc-memory.js';
+import { startServer, type ServerProcess } from '../tools/server-process.js';
+import { summarize } from '../tools/stats.js';
+import { AMQP_URL } from './lib/amqp-url.js';
+import { notRun, type Row } from './lib/result.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Epoch milliseconds with sub-millisecond resolution, the same clock in Node and in a page. */
+const now = () => performance.timeOrigin + performance.now();
+
+interface View {
+  position: { item: number; step: number };
+  question?: { key: string; answers: number; right: number } | null;
+}
+
+export async function benchClass({ quick = false } = {}): Promise<Row[]> {
+  const rows: Row[] = [];
+  buildServer();
+  for (const kind of ['embedded', 'rabbitmq'] as const) {
+    let server: ServerProcess | null = null;
+    try {
+      // One machine plays the whole class: its HTTP rate limit is the class's, not one student's.
+      server = await startServer(
+        { BROKER: kind, AMQP_URL, AMQP_LISTEN: 'off', RATE_LIMIT_PER_SECOND: '1000', RATE_LIMIT_BURST: '2000' },
+        30_000,
+        true,
+      );
+      rows.push(...(await classRun(server, kind, quick)));
+    } catch (err) {
+      rows.push(notRun(`class (${kind})`, '', (err as Error).message));
+    } finally {
+      await server?.stop();
+    }
+  }
+  return rows;
+}
+
+async function classRun(server: ServerProcess, kind: string, quick: boolean): Promise<Row[]> {
+  const url = server.url.replace('localhost', '127.0.0.1');
+  const simulated = quick ? 10 : 200;
+  const pages = quick ? 2 : 20;
+  const steps = quick ? 2 : 10;
+  const { code, key } = await startClass(url, 'scenario=topic');
+  const clients: ClassClient[] = [];
+  const browser = await launchChromium();
+  try {
+    const teacher = await ClassClient.open(url);
+    clients.push(teacher);
+    teacher.send({ type: 'teacher', code, key });
+    await teacher.next((m) => m.type === 'view');
+
+    // Students: the simulated ones note when each step's view arrives.
+    const stepSeen: Map<number, number>[] = [];
+    for (let i = 0; i < simulated; i++) {
+      const c = await ClassClient.open(url);
+      clients.push(c);
+      await c.join(code, `sim ${i}`);
+      const seen = new Map<number, number>();
+      stepSeen.push(seen);
+      c.onMessage = (m: Received, at: number) => {
+        const step = (m.view as View | undefined)?.position?.step;
+        if (m.type === 'view' && step !== undefined && !seen.has(step)) seen.set(step, performance.timeOrigin + at);
+      };
+    }
+    // …and the real pages note when their step counter changes.
+    // Twenty pages share this machine's cores with the server (in a class each has a laptop): no animation, the step as it lands.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, reducedMotion: 'reduce' });
+    const tabs = [];
+    for (let i = 0; i < pages; i++) {
+      const page = await context.newPage();
+      await page.goto(`${url}/join?code=${code}&lang=${i % 3 === 0 ? 'fr' : 'en'}`);
+      await page.fill('[name=name]', `page ${i}`);
+      await page.click('[data-action=join]');
+      await page.waitForSelector('[data-student]:not([hidden])', { timeout: 30_000 });
+      // A string, not a function: the compiler's helpers do not exist in the page.
+      await page.evaluate(`(() => {
+        window.stepSeen = {};
+        const out = document.querySelector('[data-step]');
+        new MutationObserver(() => {
+          const k = out.dataset.step;
+          if (!(k in window.stepSeen)) window.stepSeen[k] = performance.timeOrigin + performance.now();
+        }).observe(out, { attributes: true, childList: true, characterData: true, subtree: true });
+      })()`);
+      tabs.push(page);
+    }
+
+    // The teacher's tally: when it first counted n answers, for each question.
+    const counted = new Map<string, number[]>();
+    teacher.onMessage = (m: Received, at: number) => {
+      const q = (m.view as View | undefined)?.question;
+      if (m.type !== 'view' || !q) return;
+      const times = counted.get(q.key) ?? [];
+      while (times.length < q.answers) times.push(performance.timeOrigin + at);
+      counted.set(q.key, times);
+    };
+
+    const stepMs: number[] = [];
+    const simStepMs: number[] = [];
+    const pageStepMs: number[] = [];
+    const answerMs: number[] = [];
+    let lost = 0;
+    let twice = 0;
+    let rssPeak = 0;
+    const serverPid = server.child.pid!;
+    for (let step = 1; step <= steps; step++) {
+      const sentAt = now();
+      teacher.send({ type: 'go', item: 0, step });
+      // Every student has the step (5 s at most: a slower one counts as 5 s).
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline && stepSeen.some((s) => !s.has(step))) await sleep(5);
+      for (const s of stepSeen) simStepMs.push((s.get(step) ?? sentAt + 5000) - sentAt);
+      stepMs.push(...simStepMs.slice(-stepSeen.length));
+      for (const page of tabs) {
+        const at = await page
+          .waitForFunction((k) => (window as unknown as { stepSeen: Record<string, number> }).stepSeen[k], String(step), { timeout: 5000 })
+          .then((h) => h.jsonValue() as Promise<number>)
+          .catch(() => sentAt + 5000);
+        stepMs.push(at - sentAt);
+        pageStepMs.push(at - sentAt);
+      }
+      // Each simulated student answers once, spread over half a second; the pages leave it (a page is a screen, its answers are the tests').
+      const questionKey = `0.${step}`;
+      await teacher.next((m) => m.type === 'view' && (m.view as View).question?.key === questionKey, 5000, 0).catch(() => null);
+      const sends: number[] = [];
+      await Promise.all(
+        clients.slice(1).map(async (c, i) => {
+          await sleep((i * 500) / simulated);
+          sends.push(now());
+          c.send({ type: 'answer', key: questionKey, queues: i % 2 ? ['Q1'] : ['Q2'] });
+        }),
+      );
+      const until = Date.now() + 5000;
+      while (Date.now() < until && (counted.get(questionKey)?.length ?? 0) < simulated) await sleep(5);
+      await sleep(200); // any answer counted twice would show now
+      const times = counted.get(questionKey) ?? [];
+      sends.sort((a, b) => a - b);
+      // Answers reach the tally in the order they were sent (one socket each, one server): the n-th counted is the n-th sent.
+      for (let i = 0; i < sends.length; i++) answerMs.push((times[i] ?? sends[i] + 5000) - sends[i]);
+      const final = (teacher.view<View>()?.question?.answers ?? 0) as number;
+      lost += Math.max(0, simulated - final);
+      twice += Math.max(0, final - simulated);
+      rssPeak = Math.max(rssPeak, readRss(serverPid).rssMb);
+      teacher.send({ type: 'reveal' });
+      await sleep(100);
+    }
+    await context.close();
+    const st = summarize(stepMs);
+    const onPages = summarize(pageStepMs);
+    const onSockets = summarize(simStepMs);
+    const an = summarize(answerMs);
+    const who = `${simulated} simulated + ${pages} Chromium students`;
+    return [
+      {
+        benchmark: `class (${kind}): teacher's → on every student page, p99 (${who})`,
+        figure: { value: st.p99, unit: 'ms' },
+        baseline: null,
+        ratio: null,
+        goal: '≤ 100 ms',
+        met: st.p99 <= 100,
+        note:
+          `p50 ${st.p50.toFixed(1)} ms over ${stepMs.length} step arrivals; the ${simulated} simulated alone p50 ${onSockets.p50.toFixed(1)}, p99 ${onSockets.p99.toFixed(1)} ms; ` +
+          `the ${pages} Chromium pages alone (their renderers sharing this machine's cores with the server) p50 ${onPages.p50.toFixed(1)}, p99 ${onPages.p99.toFixed(1)} ms`,
+      },
+      {
+        benchmark: `class (${kind}): an answer in the teacher's tally, p99 (${simulated} answering)`,
+        figure: { value: an.p99, unit: 'ms' },
+        baseline: null,
+        ratio: null,
+        goal: '≤ 250 ms',
+        met: an.p99 <= 250,
+        note: `p50 ${an.p50.toFixed(1)} ms over ${answerMs.length} answers`,
+      },
+      {
+        benchmark: `class (${kind}): server RSS with ${simulated + pages} students`,
+        figure: { value: rssPeak, unit: 'MB' },
+        baseline: null,
+        ratio: null,
+        goal: '≤ 250 MB',
+        met: rssPeak <= 250,
+      },
+      {
+        benchmark: `class (${kind}): answers lost or counted twice (${simulated * steps} sent)`,
+        figure: { value: lost + twice, unit: 'answers' },
+        baseline: null,
+        ratio: null,
+        goal: '0',
+        met: lost + twice === 0,
+        note: `${lost} lost, ${twice} twice`,
+      },
+    ];
+  } finally {
+    for (const c of clients) c.close();
+    await browser.close();
+  }
+}

@@ -126,7 +126,7 @@ async function classRun(server: ServerProcess, kind: string, quick: boolean): Pr
       for (const page of tabs) {
         const at = await page
           .waitForFunction((k) => (window as unknown as { stepSeen: Record<string, number> }).stepSeen[k], String(step), { timeout: 5000 })
-          .then((h) => h.jsonValue() as Promise<number>)
+          .then((h) => h.jsonValue())
           .catch(() => sentAt + 5000);
         stepMs.push(at - sentAt);
         pageStepMs.push(at - sentAt);
@@ -149,7 +149,7 @@ async function classRun(server: ServerProcess, kind: string, quick: boolean): Pr
       sends.sort((a, b) => a - b);
       // Answers reach the tally in the order they were sent (one socket each, one server): the n-th counted is the n-th sent.
       for (let i = 0; i < sends.length; i++) answerMs.push((times[i] ?? sends[i] + 5000) - sends[i]);
-      const final = (teacher.view<View>()?.question?.answers ?? 0) as number;
+      const final = teacher.view<View>()?.question?.answers ?? 0;
       lost += Math.max(0, simulated - final);
       twice += Math.max(0, final - simulated);
       rssPeak = Math.max(rssPeak, readRss(serverPid).rssMb);

@@ -157,6 +157,10 @@ async function classRun(server: ServerProcess, kind: string, quick: boolean): Pr
       await sleep(100);
     }
     await context.close();
+    // The class ends: on RabbitMQ its queues and exchange go with it (what the bench made, deleted).
+    teacher.send({ type: 'end' });
+    await teacher.next((m) => m.type === 'ended', 5000).catch(() => null);
+    await sleep(300);
     const st = summarize(stepMs);
     const onPages = summarize(pageStepMs);
     const onSockets = summarize(simStepMs);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { benchApiRun } from '../../bench/api-run.js';
 import { benchChat } from '../../bench/chat.js';
+import { benchClass } from '../../bench/class.js';
 import { CHROMIUM } from '../../tools/chromium.js';
 import type { Row } from '../../bench/lib/result.js';
 import { benchPageWeight } from '../../bench/page-weight.js';
@@ -41,6 +42,27 @@ describe('benchmarks (smoke: tiny sizes, no timing asserted)', function () {
   describe('on RabbitMQ', () => {
     before(async function () {
       await requireRabbit(this);
+    });
+
+    it('class: a class of students on both brokers, nothing lost, and the class gone from RabbitMQ when it ends', async function () {
+      if (!existsSync(CHROMIUM)) {
+        if (process.env.CI === 'true' || process.env.REQUIRE_BROWSER === '1')
+          throw new Error(`Chromium is required but missing at ${CHROMIUM}`);
+        this.skip();
+      }
+      this.timeout(120_000);
+      const before = new Set(await leftovers('xtp.class.'));
+      const rows = await benchClass({ quick: true });
+      assert.equal(rows.length, 8, rows.map((r) => `${r.benchmark}: ${r.note ?? ''}`).join('\n'));
+      for (const row of rows) {
+        assert.ok(!row.note?.startsWith('not run'), `${row.benchmark}: ${row.note}`);
+        assert.ok(Number.isFinite(row.figure.value) && row.figure.value >= 0, `${row.benchmark}: figure ${row.figure.value}`);
+      }
+      for (const row of rows.filter((r) => r.benchmark.includes('lost'))) assert.equal(row.figure.value, 0, row.benchmark);
+      assert.deepEqual(
+        (await leftovers('xtp.class.')).filter((n) => !before.has(n)),
+        [],
+      );
     });
 
     it('POST /api/run: measures both brokers beside their floors and deletes what the floor declared', async () => {

@@ -18,7 +18,7 @@ import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
 import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
 import { run } from '../../src/engine/run.js';
 import type { Definitions } from '../../src/engine/types.js';
-import { pageErrors, requireBrowser, startApp, type RunningApp } from '../helpers/browser.js';
+import { browserAndEmbeddedApp, pageErrors, requireBrowser, startApp, type RunningApp } from '../helpers/browser.js';
 import { connected } from '../helpers/connected.js';
 import { requireRabbit } from '../helpers/rabbitmq.js';
 import { LARGE_QUEUES, largeDefinitions } from '../sandbox/large-definitions.js';
@@ -225,22 +225,14 @@ for (const { kind, make } of brokers) {
 
 describe('the sandbox diagram with names of the widest letters', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let app: RunningApp;
-  before(async function () {
-    browser = await requireBrowser(this);
-    app = await startApp({ broker: new EmbeddedBroker() });
-  });
-  after(async () => {
-    await app?.close();
-  });
+  const held = browserAndEmbeddedApp();
 
   it('keeps every name inside its box (server-made names mix M, W and m)', async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const context = await held.browser.newContext({ viewport: { width: 1400, height: 1000 } });
     try {
       const page = await context.newPage();
       const problems = pageErrors(page);
-      await page.goto(`${app.url}/sandbox`);
+      await page.goto(`${held.app.url}/sandbox`);
       await page.waitForSelector('[data-sandbox-page][data-ready="true"]');
       // Cut in the middle (longer than 18 letters), just under the cut, and ordinary (amq.* names cannot be imported).
       const queues = ['gen-WMWMwmwmWMWMwmwmWMWMWW', 'MWMWMWMWMWMWMWMWM', 'mwmwmwmwmwmwmwmwm', 'WWWW', 'orders'];

@@ -6,10 +6,8 @@
 // 3:1 for lines). In both languages (French is the longer), plain and in
 // predict mode (asked, then revealed), on the embedded broker.
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
 import { loadScenarios } from '../../src/scenarios/load-scenarios.js';
-import { pageErrors, requireBrowser, startApp, type RunningApp } from '../helpers/browser.js';
+import { browserAndEmbeddedApp, pageErrors } from '../helpers/browser.js';
 import { expectInView, expectOnOneScreen, PROJECTOR_SIZES } from '../helpers/projector-measure.js';
 
 const SIZES = PROJECTOR_SIZES;
@@ -18,20 +16,11 @@ const NAMED_STEPS: Record<string, number> = { topic: 5, headers: 3, acknowledgem
 
 describe('scenario pages on a projector (layout, text size, contrast)', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  let app: RunningApp;
-
-  before(async function () {
-    browser = await requireBrowser(this);
-    app = await startApp({ broker: new EmbeddedBroker() });
-  });
-  after(async () => {
-    await app?.close();
-  });
+  const held = browserAndEmbeddedApp();
 
   for (const size of SIZES) {
     it(`at ${size.width}×${size.height}: diagram, controls, message and verdict on screen; text ≥ ${size.minFont} px; contrast`, async () => {
-      const context = await browser.newContext({ viewport: { width: size.width, height: size.height }, reducedMotion: 'reduce' });
+      const context = await held.browser.newContext({ viewport: { width: size.width, height: size.height }, reducedMotion: 'reduce' });
       const page = await context.newPage();
       const errors = pageErrors(page);
       try {
@@ -39,7 +28,7 @@ describe('scenario pages on a projector (layout, text size, contrast)', function
         const visits = loadScenarios().flatMap((s) => [{ s, step: 2 }, ...(NAMED_STEPS[s.id] ? [{ s, step: NAMED_STEPS[s.id] }] : [])]);
         for (const { s, step } of visits) {
           for (const lang of ['fr', 'en']) {
-            await page.goto(`${app.url}/scenarios/${s.id}?lang=${lang}&step=${step}`);
+            await page.goto(`${held.app.url}/scenarios/${s.id}?lang=${lang}&step=${step}`);
             await page.waitForSelector('[data-scenario-page][data-ready="true"]');
             await expectOnOneScreen(page, `${s.id} step ${step} (${lang}) at ${size.width}×${size.height}`, size.minFont);
           }
@@ -52,13 +41,13 @@ describe('scenario pages on a projector (layout, text size, contrast)', function
   }
   for (const size of SIZES) {
     it(`at ${size.width}×${size.height} in predict mode: the question and its choices, then the verdict and the score, on screen`, async () => {
-      const context = await browser.newContext({ viewport: { width: size.width, height: size.height }, reducedMotion: 'reduce' });
+      const context = await held.browser.newContext({ viewport: { width: size.width, height: size.height }, reducedMotion: 'reduce' });
       const page = await context.newPage();
       const errors = pageErrors(page);
       try {
         for (const [id, step] of Object.entries(NAMED_STEPS)) {
           const where = `${id} step ${step} predicted at ${size.width}×${size.height}`;
-          await page.goto(`${app.url}/scenarios/${id}?lang=fr&step=${step - 1}`);
+          await page.goto(`${held.app.url}/scenarios/${id}?lang=fr&step=${step - 1}`);
           await page.waitForSelector('[data-scenario-page][data-ready="true"]');
           await page.check('[data-action="predict"]');
           await page.click('[data-action="next"]');

@@ -7,6 +7,7 @@ import http from 'node:http';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
 import { createApp, type AppServices } from '../../src/web/app.js';
 
 import { CHROMIUM, CHROMIUM_ARGS as ARGS } from '../../tools/chromium.js';
@@ -53,6 +54,22 @@ export async function startApp(services: AppServices): Promise<RunningApp> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * In a describe(): the shared browser and the app on the embedded broker,
+ * started before its tests and closed after them. Read the fields in tests.
+ */
+export function browserAndEmbeddedApp(): { browser: Browser; app: RunningApp } {
+  const held = {} as { browser: Browser; app: RunningApp };
+  before(async function () {
+    held.browser = await requireBrowser(this);
+    held.app = await startApp({ broker: new EmbeddedBroker() });
+  });
+  after(async () => {
+    await held.app?.close();
+  });
+  return held;
 }
 
 /**

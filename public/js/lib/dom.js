@@ -30,10 +30,17 @@ export function format(text, params = {}) {
   return String(text).replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
 }
 
-/** A translator over the words the server put in a data attribute. */
+/**
+ * A translator over the words the server put in a data attribute. Plurals as
+ * the server reads them (src/web/i18n): a number in `count` (or `n`) picks
+ * key_one / key_other by the page's language.
+ */
 export function wordsFrom(json, prefix) {
   const words = JSON.parse(json || '{}');
-  return (key, params) => format(words[prefix + key] ?? key, params);
+  const rules = new Intl.PluralRules(document.documentElement.lang || 'en');
+  const word = (key, count) =>
+    typeof count === 'number' ? (words[`${key}_${rules.select(count)}`] ?? words[`${key}_other`] ?? words[key]) : words[key];
+  return (key, params = {}) => format(word(prefix + key, params.count ?? params.n) ?? key, params);
 }
 
 /** A routing key may wrap after a dot (or a comma), never inside a word: "a.<wbr>b.<wbr>c". */

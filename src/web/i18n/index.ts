@@ -41,12 +41,24 @@ export function pickLang(query: unknown, acceptLanguage: string | undefined): La
 
 export type Translate = (key: string, params?: Record<string, string | number>) => string;
 
-/** t('key', {name: 'x'}) with {name} placeholders; an unknown key shows itself. */
+/**
+ * t('key', {name: 'x'}) with {name} placeholders; an unknown key shows itself.
+ * Plurals as i18next writes them: with a number in `count` (or `n`), the
+ * catalog's key_one / key_other is taken by the language's rule (French
+ * counts 0 and 1 as one). public/js/lib/dom.js reads them the same way.
+ */
 export function translator(lang: Lang): Translate {
   return (key: string, params: Record<string, string | number> = {}): string => {
-    const text = dictionaries[lang][key] ?? dictionaries.en[key] ?? key;
+    const text = word(lang, key, params) ?? word('en', key, params) ?? key;
     return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
   };
+}
+
+function word(lang: Lang, key: string, params: Record<string, string | number>): string | undefined {
+  const count = params.count ?? params.n;
+  const words = dictionaries[lang];
+  if (typeof count === 'number') return words[`${key}_${new Intl.PluralRules(lang).select(count)}`] ?? words[`${key}_other`] ?? words[key];
+  return words[key];
 }
 
 /** Whether a key exists in the catalogs. */

@@ -153,8 +153,11 @@ async function classRun(server: ServerProcess, kind: string, quick: boolean): Pr
       lost += Math.max(0, simulated - final);
       twice += Math.max(0, final - simulated);
       rssPeak = Math.max(rssPeak, readRss(serverPid).rssMb);
+      // The reveal, and the class reads it: every page has drawn the answer before the teacher's next → (in a
+      // class that is a minute; here the pages' renders of the reveal would otherwise queue in front of the next step's).
       teacher.send({ type: 'reveal' });
-      await sleep(100);
+      for (const page of tabs) await page.waitForSelector('[data-class-page][data-pending="false"]', { timeout: 5000 }).catch(() => null);
+      await sleep(300);
     }
     await context.close();
     // The class ends: on RabbitMQ its queues and exchange go with it (what the bench made, deleted).

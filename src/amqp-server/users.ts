@@ -5,7 +5,8 @@
 //     a vhost of their own (they see it as "/"), so one student cannot read
 //     another's queues; and all of them in one more, "class"
 //     (AMQP_CLASS_VHOST), where two students' programs can talk.
-import { timingSafeEqual } from 'node:crypto';
+import { isLoopbackAddress } from '../util/lan-addresses.js';
+import { sameSecret } from '../util/same-secret.js';
 import { codecs } from './sasl.js';
 
 export interface UsersConfig {
@@ -35,17 +36,6 @@ export function parseUsers(text: string | undefined): Map<string, string> {
     users.set(item.slice(0, colon), item.slice(colon + 1));
   }
   return users;
-}
-
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-export function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
 /** The engine vhost a user's "/" is: the shared one for AMQP_USERS and guest, else (a class student) their own. */
@@ -79,8 +69,8 @@ export function authenticate(
   const { user, password } = credentials;
   const known = config.users.get(user);
   const login = { user, home: homeOf(config, user) };
-  if (known !== undefined) return same(known, password) ? login : null;
-  if (user === 'guest' && config.guest) return password === 'guest' && isLoopback(remote) ? login : null;
-  if (config.classPassword && same(config.classPassword, password) && user !== 'guest') return login;
+  if (known !== undefined) return sameSecret(password, known) ? login : null;
+  if (user === 'guest' && config.guest) return password === 'guest' && isLoopbackAddress(remote) ? login : null;
+  if (config.classPassword && sameSecret(password, config.classPassword) && user !== 'guest') return login;
   return null;
 }

@@ -4,7 +4,8 @@
 // checks their programs checks them here too — the embedded listener with
 // AMQP_USERS / CLASS_PASSWORD, or RabbitMQ through the relay. The teacher key
 // (printed at start) opens every vhost.
-import { timingSafeEqual } from 'node:crypto';
+import { isLoopbackAddress } from '../util/lan-addresses.js';
+import { sameSecret } from '../util/same-secret.js';
 import amqp from 'amqplib';
 
 export interface WatchRequest {
@@ -43,7 +44,7 @@ export function amqpLoginAccess(
           : { ok: false, reason: 'credentials' };
       if (!request.user || request.password === undefined) return { ok: false, reason: 'credentials' };
       // RabbitMQ's loopback_users: guest only from this machine, here as for programs.
-      if (request.user === 'guest' && !isLoopback(remoteAddress)) return { ok: false, reason: 'guest-remote' };
+      if (request.user === 'guest' && !isLoopbackAddress(remoteAddress)) return { ok: false, reason: 'guest-remote' };
       const url = new URL(`${endpoint.tls ? 'amqps' : 'amqp'}://${endpoint.host}:${endpoint.port}/`);
       url.username = request.user;
       url.password = request.password;
@@ -77,14 +78,4 @@ function withTimeout<T>(promise: Promise<T>): Promise<T> {
       },
     );
   });
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-export function isLoopback(address: string | undefined): boolean {
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1' || (address?.startsWith('127.') ?? false);
 }

@@ -16,8 +16,14 @@ function isPrivate(address: string): boolean {
   return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
 }
 
+/** A peer's address (a socket's remoteAddress) on this machine: 127/8, ::1, or 127/8 mapped into IPv6. */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
 /** A host name or address that only this machine reaches. */
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || h.startsWith('127.') || h === '::ffff:127.0.0.1';
+  return h === 'localhost' || h.endsWith('.localhost') || isLoopbackAddress(h);
 }

@@ -2,7 +2,7 @@
 // page's data comes over its WebSocket (/api/live/ws), not from here.
 import { Router } from 'express';
 import { wordsWithPrefix, type Lang } from '../i18n/index.js';
-import { isLoopback } from '../../live/live-access.js';
+import { isLoopbackAddress } from '../../util/lan-addresses.js';
 
 export interface LivePageServices {
   /** The URL programs use (the listener's or the relay's), shown on the page; no password. */
@@ -22,9 +22,9 @@ export function livePageRouter({ programUrl }: LivePageServices): Router {
       }),
       amqpUrl: programUrl,
       // guest works from this machine only (RabbitMQ's loopback_users): offer it there.
-      defaultUser: isLoopback(req.socket.remoteAddress) ? 'guest' : '',
+      defaultUser: isLoopbackAddress(req.socket.remoteAddress) ? 'guest' : '',
       // On the machine itself the page needs no form: it watches "/" as guest does (the header's Live link).
-      local: isLoopback(req.socket.remoteAddress),
+      local: isLoopbackAddress(req.socket.remoteAddress),
       styles: ['/static/css/scenario.css', '/static/css/sandbox.css', '/static/css/live.css'],
       scripts: ['/static/js/live-page.js'],
     });

@@ -4,6 +4,7 @@
 // data the page plays, so the code can never drift from the lesson; a test
 // runs both programs against RabbitMQ and compares what they print.
 import type { FieldTable, FieldValue } from '../engine/types.js';
+import type { Lang, Translate } from '../web/i18n/index.js';
 import type { ConsumerScenario, RoutingScenario, Scenario } from './schema.js';
 
 export interface CodeSnippets {
@@ -12,15 +13,43 @@ export interface CodeSnippets {
 }
 
 export interface SnippetOptions {
+  /** The page's language and its words: the programs' comments speak it (the code itself is the same). */
+  lang: Lang;
+  t: Translate;
   /** Put before every exchange and queue name (tests use it to stay apart from other users of the broker). */
   prefix?: string;
 }
 
-export function codeSnippets(scenario: Scenario, options: SnippetOptions = {}): CodeSnippets {
+/** The comments of a program, in the reader's language. */
+interface Comments {
+  title: string;
+  installTs: string;
+  installPy: string;
+  returned: string;
+  step: (k: number) => string;
+  holds: string;
+  cleanupTopology: string;
+  cleanupQueue: string;
+  consumerChannel: string;
+}
+
+export function codeSnippets(scenario: Scenario, options: SnippetOptions): CodeSnippets {
   const names = new Names(scenario, options.prefix ?? '');
+  const { t } = options;
+  const c: Comments = {
+    title: scenario.title[options.lang],
+    installTs: t('code.installTs', { file: `${scenario.id}.ts` }),
+    installPy: t('code.installPy', { file: `${scenario.id.replace(/-/g, '_')}.py` }),
+    returned: t('code.returned'),
+    step: (k) => t('code.step', { n: k }),
+    holds: t('code.holds'),
+    cleanupTopology: t('code.cleanupTopology'),
+    cleanupQueue: t('code.cleanupQueue'),
+    consumerChannel: t('code.consumerChannel'),
+  };
   return scenario.kind === 'routing'
-    ? { typescript: routingTs(scenario, names), python: routingPy(scenario, names) }
-    : { typescript: consumersTs(scenario, names), python: consumersPy(scenario, names) };
+    ? { typescript: routingTs(scenario, names, c), python: routingPy(scenario, names, c) }
+    : { typescript: consumersTs(scenario, names, c), python: consumersPy(scenario, names, c) };
 }
 
 /** The body a step's message carries (the payload, else something that names it). */
@@ -87,16 +116,16 @@ const hasKeys = (t: FieldTable | undefined): t is FieldTable => t !== undefined 
 
 // --- routing scenarios --------------------------------------------------------
 
-function routingTs(s: RoutingScenario, n: Names): string {
+function routingTs(s: RoutingScenario, n: Names, c: Comments): string {
   const d = s.definitions;
   const lines = [
-    `// ${s.title.en}`,
-    `// npm install amqplib, then: npx tsx ${s.id}.ts`,
+    `// ${c.title}`,
+    `// ${c.installTs}`,
     `import amqp from 'amqplib';`,
     ``,
     `const connection = await amqp.connect('amqp://localhost');`,
     `const channel = await connection.createConfirmChannel();`,
-    `// A mandatory message that reaches no queue comes back here.`,
+    `// ${c.returned}`,
     `channel.on('return', (msg) => console.log(\`returned: \${msg.fields.routingKey}\`));`,
     ``,
   ];
@@ -124,7 +153,7 @@ function routingTs(s: RoutingScenario, n: Names): string {
       ...(hasKeys(m.properties?.headers) ? [`headers: ${tsValue(m.properties.headers)}`] : []),
       ...(m.mandatory ? ['mandatory: true'] : []),
     ];
-    lines.push(`// step ${k + 1}`);
+    lines.push(`// ${c.step(k + 1)}`);
     lines.push(
       `channel.publish(${tsString(n.exchange(m.exchange))}, ${tsString(n.routingKey(m.exchange, m.routing_key ?? ''))}, Buffer.from(${tsString(bodyOf(m, k))})${opts.length ? `, { ${opts.join(', ')} }` : ''});`,
     );
@@ -132,7 +161,7 @@ function routingTs(s: RoutingScenario, n: Names): string {
   lines.push(
     `await channel.waitForConfirms();`,
     ``,
-    `// What each queue holds now.`,
+    `// ${c.holds}`,
     `for (const queue of [${n.queues.map((q) => tsString(n.queue(q))).join(', ')}]) {`,
     `  const held: string[] = [];`,
     `  let msg;`,
@@ -140,7 +169,7 @@ function routingTs(s: RoutingScenario, n: Names): string {
     `  console.log(\`\${queue}: \${held.join(', ')}\`);`,
     `}`,
     ``,
-    `// Clean up (remove these lines to keep the topology on the broker).`,
+    `// ${c.cleanupTopology}`,
     ...n.queues.map((q) => `await channel.deleteQueue(${tsString(n.queue(q))});`),
     ...(d.exchanges ?? []).map((x) => `await channel.deleteExchange(${tsString(n.exchange(x.name))});`),
     `await connection.close();`,
@@ -148,11 +177,11 @@ function routingTs(s: RoutingScenario, n: Names): string {
   return lines.join('\n') + '\n';
 }
 
-function routingPy(s: RoutingScenario, n: Names): string {
+function routingPy(s: RoutingScenario, n: Names, c: Comments): string {
   const d = s.definitions;
   const lines = [
-    `# ${s.title.en}`,
-    `# pip install pika, then: python ${s.id.replace(/-/g, '_')}.py`,
+    `# ${c.title}`,
+    `# ${c.installPy}`,
     `import pika`,
     ``,
     `connection = pika.BlockingConnection(pika.ConnectionParameters('localhost'))`,
@@ -201,14 +230,14 @@ function routingPy(s: RoutingScenario, n: Names): string {
       ...(hasKeys(m.properties?.headers) ? [`headers=${pyValue(m.properties.headers)}`] : []),
       ...(m.mandatory ? ['mandatory=True'] : []),
     ];
-    lines.push(`# step ${k + 1}`);
+    lines.push(`# ${c.step(k + 1)}`);
     lines.push(
       `publish(${pyString(n.exchange(m.exchange))}, ${pyString(n.routingKey(m.exchange, m.routing_key ?? ''))}, ${pyString(bodyOf(m, k))}${extra.map((e) => `, ${e}`).join('')})`,
     );
   });
   lines.push(
     ``,
-    `# What each queue holds now.`,
+    `# ${c.holds}`,
     `for queue in [${n.queues.map((q) => pyString(n.queue(q))).join(', ')}]:`,
     `    held = []`,
     `    while True:`,
@@ -218,7 +247,7 @@ function routingPy(s: RoutingScenario, n: Names): string {
     `        held.append(body.decode())`,
     `    print(f"{queue}: {', '.join(held)}")`,
     ``,
-    `# Clean up (remove these lines to keep the topology on the broker).`,
+    `# ${c.cleanupTopology}`,
     ...n.queues.map((q) => `channel.queue_delete(${pyString(n.queue(q))})`),
     ...(d.exchanges ?? []).map((x) => `channel.exchange_delete(${pyString(n.exchange(x.name))})`),
     `connection.close()`,
@@ -234,17 +263,17 @@ function ident(name: string): string {
   return /^[A-Za-z_]/.test(id) ? id : `c_${id}`;
 }
 
-function consumersTs(s: ConsumerScenario, n: Names): string {
+function consumersTs(s: ConsumerScenario, n: Names, c: Comments): string {
   const lines = [
-    `// ${s.title.en}`,
-    `// npm install amqplib, then: npx tsx ${s.id}.ts`,
+    `// ${c.title}`,
+    `// ${c.installTs}`,
     `import amqp, { type ConsumeMessage } from 'amqplib';`,
     ``,
     `const connection = await amqp.connect('amqp://localhost');`,
     `const publisher = await connection.createChannel();`,
     ...s.definitions.queues.map((q) => `await publisher.assertQueue(${tsString(n.queue(q.name))}, { durable: false });`),
     ``,
-    `// A consumer on a channel of its own, like a separate worker process.`,
+    `// ${c.consumerChannel}`,
     `async function consumer(name: string, queue: string, prefetch = 0) {`,
     `  const channel = await connection.createChannel();`,
     `  if (prefetch > 0) await channel.prefetch(prefetch); // basic.qos: at most this many unacknowledged messages`,
@@ -265,7 +294,7 @@ function consumersTs(s: ConsumerScenario, n: Names): string {
   ];
   const declared = new Set<string>();
   s.steps.forEach((step, k) => {
-    lines.push(`// step ${k + 1}`);
+    lines.push(`// ${c.step(k + 1)}`);
     for (const a of step.actions) {
       switch (a.type) {
         case 'publish':
@@ -294,17 +323,17 @@ function consumersTs(s: ConsumerScenario, n: Names): string {
   });
   lines.push(
     ``,
-    `// Clean up (remove these lines to keep the queue on the broker).`,
+    `// ${c.cleanupQueue}`,
     ...s.definitions.queues.map((q) => `await publisher.deleteQueue(${tsString(n.queue(q.name))});`),
     `await connection.close();`,
   );
   return lines.join('\n') + '\n';
 }
 
-function consumersPy(s: ConsumerScenario, n: Names): string {
+function consumersPy(s: ConsumerScenario, n: Names, c: Comments): string {
   const lines = [
-    `# ${s.title.en}`,
-    `# pip install pika, then: python ${s.id.replace(/-/g, '_')}.py`,
+    `# ${c.title}`,
+    `# ${c.installPy}`,
     `import pika`,
     ``,
     `connection = pika.BlockingConnection(pika.ConnectionParameters('localhost'))`,
@@ -313,7 +342,7 @@ function consumersPy(s: ConsumerScenario, n: Names): string {
     ``,
     ``,
     `class Consumer:`,
-    `    """A consumer on a channel of its own, like a separate worker process."""`,
+    `    """${c.consumerChannel}"""`,
     ``,
     `    def __init__(self, name, queue, prefetch=0):`,
     `        self.name, self.held = name, {}`,
@@ -342,7 +371,7 @@ function consumersPy(s: ConsumerScenario, n: Names): string {
     ``,
   ];
   s.steps.forEach((step, k) => {
-    lines.push(`# step ${k + 1}`);
+    lines.push(`# ${c.step(k + 1)}`);
     for (const a of step.actions) {
       switch (a.type) {
         case 'publish':
@@ -370,7 +399,7 @@ function consumersPy(s: ConsumerScenario, n: Names): string {
   });
   lines.push(
     ``,
-    `# Clean up (remove these lines to keep the queue on the broker).`,
+    `# ${c.cleanupQueue}`,
     ...s.definitions.queues.map((q) => `publisher.queue_delete(${pyString(n.queue(q.name))})`),
     `connection.close()`,
   );

@@ -3,6 +3,7 @@
 // and what they print must match the scenario's expectations. Names get a
 // random prefix so that they never meet another user's Q1 on the shared broker;
 // the programs delete what they declared (checked at the end).
+import { translator } from '../../src/web/i18n/index.js';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -92,7 +93,7 @@ describe('the code snippets of the scenario pages', function () {
       }
       const file = path.join(outDir, `${scenario.id.replace(/-/g, '_')}.py`);
       const prefix = prefixOf('py', scenario);
-      writeFileSync(file, codeSnippets(scenario, { prefix }).python);
+      writeFileSync(file, codeSnippets(scenario, { prefix, lang: 'en', t: translator('en') }).python);
       const { stdout } = await run(PYTHON, [file], { timeout: 20_000 });
       assertOutput(stdout, expectedOutput(scenario, prefix));
     });
@@ -108,7 +109,7 @@ describe('the code snippets of the scenario pages', function () {
         for (let s = queue.shift(); s; s = queue.shift()) {
           const file = path.join(outDir, `${s.id}.mts`);
           const prefix = prefixOf('ts', s);
-          writeFileSync(file, codeSnippets(s, { prefix }).typescript);
+          writeFileSync(file, codeSnippets(s, { prefix, lang: 'en', t: translator('en') }).typescript);
           try {
             const { stdout } = await run(tsx, [file], { timeout: 30_000, cwd: root });
             assertOutput(stdout, expectedOutput(s, prefix));

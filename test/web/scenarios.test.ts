@@ -47,6 +47,17 @@ describe('scenario pages over HTTP', () => {
     assert.match(res.headers['content-security-policy'] ?? '', /script-src 'self'/);
   });
 
+  it('writes the programs’ comments in the page’s language (the code stays the same)', async () => {
+    const fr = (await request(app).get('/scenarios/topic?lang=fr').expect(200)).text;
+    assert.match(fr, /\/\/ Échange topic : les animaux/);
+    assert.match(fr, /# étape 1/);
+    assert.match(fr, /Ce que contient chaque file maintenant\./);
+    assert.doesNotMatch(fr, /What each queue holds|remove these lines|step 1\b/);
+    const en = (await request(app).get('/scenarios/topic?lang=en').expect(200)).text;
+    assert.match(en, /\/\/ step 1/);
+    assert.doesNotMatch(en, /étape|Nettoyage/);
+  });
+
   it('answers 400 naming "step" for a step that is not a number or past the end', async () => {
     for (const step of ['x', '-1', '11', '1.5']) {
       const res = await request(app).get(`/scenarios/topic?step=${step}`).expect(400);

@@ -8,7 +8,7 @@
 import { Router, type Request } from 'express';
 import type { AppServices } from '../app.js';
 import { HttpError } from '../errors.js';
-import { wordsWithPrefix, type Lang } from '../i18n/index.js';
+import { translator, wordsWithPrefix, type Lang } from '../i18n/index.js';
 import { codeSnippets } from '../../scenarios/code-snippets.js';
 import { loadScenarios } from '../../scenarios/load-scenarios.js';
 import { needsSnapshots } from '../../scenarios/play-routing.js';
@@ -64,7 +64,7 @@ export function scenariosRouter(services: AppServices): Router {
       intro: scenario.intro[lang],
       summary: scenario.summary[lang],
       step,
-      code: codeSnippets(scenario),
+      code: codeSnippets(scenario, { lang, t: translator(lang) }),
       words: wordsWithPrefix(lang, 'scenario.js.'),
       styles: ['/static/css/scenario.css'],
       scripts: ['/static/js/scenario-page.js'],
@@ -77,7 +77,8 @@ export function scenariosRouter(services: AppServices): Router {
 
   router.get('/api/scenarios/:id', (req, res) => {
     const scenario = find(req.params.id);
-    res.json({ scenario, code: codeSnippets(scenario) });
+    const lang = res.locals.lang as Lang;
+    res.json({ scenario, code: codeSnippets(scenario, { lang, t: translator(lang) }) });
   });
 
   router.get('/api/scenarios/:id/play', async (req, res) => {

@@ -389,6 +389,16 @@ for (const { kind, lang } of BROKERS) {
       );
       // Binding A: format and type equal, x-department ignored (x- argument under all), x-match itself ignored.
       assert.deepEqual(rows.slice(0, 4), ['format:match', 'type:match', 'x-department:ignored', 'x-match:ignored']);
+      // x-match is the rule, said as such; x-department is an argument left out.
+      const said = await page.$$eval('[data-why-binding] .why-headers tbody tr td:last-child', (tds) =>
+        tds.slice(0, 4).map((td) => td.textContent),
+      );
+      assert.deepEqual(
+        said,
+        lang === 'fr'
+          ? ['✓ égal', '✓ égal', said[2], 'la règle (ci-dessus)']
+          : ['✓ equal', '✓ equal', 'ignored (x- argument)', 'the rule (above)'],
+      );
       assert.equal(await page.isVisible('pre[data-code="python"]'), false);
       await page.click('[data-code-tab="python"]');
       assert.match((await page.textContent('pre[data-code="python"]')) ?? '', /channel\.queue_bind\(queue='A', exchange='documents'/);

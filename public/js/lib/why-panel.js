@@ -203,7 +203,8 @@ function headersTable(detail, check, t) {
         el('td', {}, el('code', {}, row.key)),
         el('td', {}, row.binding_value === null ? t('why.headers.any') : formatValue(row.binding_value)),
         el('td', {}, row.present ? formatValue(row.message_value ?? null) : row.result === 'ignored' ? '—' : t('why.headers.absent')),
-        el('td', {}, t(`why.headers.${row.result}`)),
+        // x-match is the rule the other rows are judged by (said above the table), not an argument left out.
+        el('td', {}, t(row.key === 'x-match' ? 'why.headers.rule' : `why.headers.${row.result}`)),
       ),
     );
   }

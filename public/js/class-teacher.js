@@ -157,8 +157,8 @@ $('[data-action="hide-names"]').addEventListener('change', (e) => send({ type: '
 $('[data-action="end"]').addEventListener('click', () => {
   if (confirm(tc('class.teacher.endConfirm'))) send({ type: 'end' });
 });
-// The clicker keys (→ PageDown space, ← PageUp, Home: this item's first step, f, ?), whatever has the focus.
-// How to join, full screen (a modal dialog: Esc or its button closes it, and the keys stay its own meanwhile).
+// How to join, full screen (a modal dialog: Esc or its button closes it; while it is open the keys are its own).
 const joinView = $('[data-join-view]');
 $('[data-action="show-join"]').addEventListener('click', () => joinView.showModal());
+// The clicker keys (→ PageDown space, ← PageUp, Home: this item's first step, f, ?), whatever has the focus.
 presenterKeys({ next, prev, first: () => view && go(here().item, 0) });

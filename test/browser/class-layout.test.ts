@@ -73,7 +73,11 @@ describe('the class pages on a projector (layout, text size, contrast)', functio
       assert.equal(await teacher.textContent('[data-join-view-url]'), await teacher.getAttribute('[data-join-link]', 'href'));
       assert.match((await teacher.textContent('[data-join-view-count]'))!, /élèves : 1/);
       await teacher.screenshot({ path: `screenshots/class-join-fr-${size.width}x${size.height}.png` });
-      // Esc closes it, and the keys are the class's again.
+      // While it is open the clicker does not move the class behind it; Esc closes it.
+      const step = await teacher.getAttribute('[data-step]', 'data-step');
+      await teacher.keyboard.press('ArrowRight');
+      await teacher.waitForTimeout(300);
+      assert.equal(await teacher.getAttribute('[data-step]', 'data-step'), step);
       await teacher.keyboard.press('Escape');
       await view.waitFor({ state: 'hidden' });
     });

@@ -53,6 +53,8 @@ export function presenterKeys(actions) {
 
   document.addEventListener('keydown', (event) => {
     if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) return;
+    // A modal dialog (the class's "how to join") holds the keys until it closes (Esc closes it).
+    if (document.querySelector('dialog:modal')) return;
     const key = event.key;
     if (ownsKey(event.target, key)) return;
     if (key === 'Escape') {

@@ -107,7 +107,6 @@ async function classRun(server: ServerProcess, kind: string, quick: boolean): Pr
       counted.set(q.key, times);
     };
 
-    const stepMs: number[] = [];
     const simStepMs: number[] = [];
     const pageStepMs: number[] = [];
     const answerMs: number[] = [];
@@ -122,13 +121,11 @@ async function classRun(server: ServerProcess, kind: string, quick: boolean): Pr
       const deadline = Date.now() + 5000;
       while (Date.now() < deadline && stepSeen.some((s) => !s.has(step))) await sleep(5);
       for (const s of stepSeen) simStepMs.push((s.get(step) ?? sentAt + 5000) - sentAt);
-      stepMs.push(...simStepMs.slice(-stepSeen.length));
       for (const page of tabs) {
         const at = await page
           .waitForFunction((k) => (window as unknown as { stepSeen: Record<string, number> }).stepSeen[k], String(step), { timeout: 5000 })
           .then((h) => h.jsonValue())
           .catch(() => sentAt + 5000);
-        stepMs.push(at - sentAt);
         pageStepMs.push(at - sentAt);
       }
       // Each simulated student answers once, spread over half a second; the pages leave it (a page is a screen, its answers are the tests').
@@ -164,6 +161,7 @@ async function classRun(server: ServerProcess, kind: string, quick: boolean): Pr
     teacher.send({ type: 'end' });
     await teacher.next((m) => m.type === 'ended', 5000).catch(() => null);
     await sleep(300);
+    const stepMs = [...simStepMs, ...pageStepMs];
     const st = summarize(stepMs);
     const onPages = summarize(pageStepMs);
     const onSockets = summarize(simStepMs);

@@ -186,7 +186,7 @@ function render({ animate }) {
   }
   chart.update(isRouting ? routingSeries(scenario, play, shown) : consumerSeries(scenario, play, shown));
   if (predicting) predict.show(step, pending || step === 0 ? null : answerFor(step), isRouting ? 'queues' : 'consumers');
-  else $('[data-predict-panel]').hidden = $('[data-predict-result]').hidden = true;
+  else predict.hide();
 
   buttons.prev.disabled = !play || step === 0;
   buttons.reset.disabled = !play || step === 0;

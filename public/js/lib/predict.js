@@ -94,6 +94,11 @@ export class PredictPanel {
     return e.verdict;
   }
 
+  /** Predict mode off: neither the question nor the score. */
+  hide() {
+    this.panel.hidden = this.result.hidden = true;
+  }
+
   /** Draws the panel for step k; `answer` only once revealed. */
   show(k, answer, kind = 'queues') {
     const e = k === 0 ? null : this.entry(k);

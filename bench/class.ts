@@ -6,8 +6,14 @@
 //     when its view arrives, a page when its step counter changes), p99;
 //   - an answer until the teacher's tally counts it, p99;
 //   - the server's RSS with the class running;
-//   - answers lost or counted twice (the tally against what was sent).
+//   - answers lost or counted twice (the tally against what was sent);
+//   - on RabbitMQ, the same across a crash of the server (SIGKILL while the
+//     class answers, a new process on the same port): every student
+//     reconnects with its token and sends again what the server had not
+//     confirmed, as the student page does.
 // The server runs as `npm start` runs it (compiled), one process per broker.
+import amqp from 'amqplib';
+import { classNames } from '../src/classroom/rabbitmq-transport.js';
 import { launchChromium } from '../tools/chromium.js';
 import { buildServer } from '../tools/build-server.js';
 import { ClassClient, startClass, type Received } from '../tools/class-client.js';
@@ -26,19 +32,30 @@ interface View {
   question?: { key: string; answers: number; right: number } | null;
 }
 
+// One machine plays the whole class: its HTTP rate limit is the class's, not one student's.
+const serverEnv = (kind: string, port = '0') => ({
+  BROKER: kind,
+  AMQP_URL,
+  AMQP_LISTEN: 'off',
+  RATE_LIMIT_PER_SECOND: '1000',
+  RATE_LIMIT_BURST: '2000',
+  PORT: port,
+});
+
 export async function benchClass({ quick = false } = {}): Promise<Row[]> {
   const rows: Row[] = [];
   buildServer();
   for (const kind of ['embedded', 'rabbitmq'] as const) {
     let server: ServerProcess | null = null;
     try {
-      // One machine plays the whole class: its HTTP rate limit is the class's, not one student's.
-      server = await startServer(
-        { BROKER: kind, AMQP_URL, AMQP_LISTEN: 'off', RATE_LIMIT_PER_SECOND: '1000', RATE_LIMIT_BURST: '2000' },
-        30_000,
-        true,
-      );
+      server = await startServer(serverEnv(kind), 30_000, true);
       rows.push(...(await classRun(server, kind, quick)));
+      // The class lives in RabbitMQ: it outlives its server process (on the embedded broker it lives in that process).
+      if (kind === 'rabbitmq') {
+        const restarted = await restartRun(server, quick);
+        server = restarted.server;
+        rows.push(restarted.row);
+      }
     } catch (err) {
       rows.push(notRun(`class (${kind})`, '', (err as Error).message));
     } finally {
@@ -160,7 +177,7 @@ async function classRun(server: ServerProcess, kind: string, quick: boolean): Pr
     // The class ends: on RabbitMQ its queues and exchange go with it (what the bench made, deleted).
     teacher.send({ type: 'end' });
     await teacher.next((m) => m.type === 'ended', 5000).catch(() => null);
-    await sleep(300);
+    if (kind === 'rabbitmq') await classDeleted(code);
     const stepMs = [...simStepMs, ...pageStepMs];
     const st = summarize(stepMs);
     const onPages = summarize(pageStepMs);
@@ -209,5 +226,120 @@ async function classRun(server: ServerProcess, kind: string, quick: boolean): Pr
   } finally {
     for (const c of clients) c.close();
     await browser.close();
+  }
+}
+
+/** A simulated student across a crash: its token, and the answer the server has not confirmed yet. */
+interface Seat {
+  client: ClassClient | null;
+  token: string;
+  unconfirmed: { type: 'answer'; key: string; queues: string[] } | null;
+}
+
+async function restartRun(first: ServerProcess, quick: boolean): Promise<{ server: ServerProcess; row: Row }> {
+  const url = first.url.replace('localhost', '127.0.0.1');
+  const port = new URL(url).port;
+  const simulated = quick ? 10 : 200;
+  const { code, key } = await startClass(url, 'scenario=topic');
+  const seats: Seat[] = [];
+  const track = (seat: Seat) => {
+    seat.client!.onMessage = (m) => {
+      if (m.type === 'answered' && m.key === seat.unconfirmed?.key) seat.unconfirmed = null;
+    };
+  };
+  let teacher = await ClassClient.open(url);
+  let server = first;
+  try {
+    teacher.send({ type: 'teacher', code, key });
+    await teacher.next((m) => m.type === 'view');
+    for (let i = 0; i < simulated; i++) {
+      const client = await ClassClient.open(url);
+      const { token } = await client.join(code, `sim ${i}`);
+      const seat: Seat = { client, token, unconfirmed: null };
+      track(seat);
+      seats.push(seat);
+    }
+    teacher.send({ type: 'go', item: 0, step: 1 });
+    await teacher.next((m) => m.type === 'view' && (m.view as View).question?.key === '0.1', 5000);
+
+    // The class answers over half a second; a quarter of a second in, the server is killed (no goodbye).
+    const answering = Promise.all(
+      seats.map(async (seat, i) => {
+        await sleep((i * 500) / simulated);
+        seat.unconfirmed = { type: 'answer', key: '0.1', queues: i % 2 ? ['Q1'] : ['Q2'] };
+        if (seat.client?.ws.readyState === seat.client?.ws.OPEN) seat.client!.send(seat.unconfirmed);
+      }),
+    );
+    await sleep(250);
+    await server.stop('SIGKILL');
+    const inFlight = seats.filter((s) => s.unconfirmed).length;
+    await answering;
+    const whileDown = seats.filter((s) => s.unconfirmed).length - inFlight;
+    for (const seat of seats) seat.client?.close();
+    teacher.close();
+
+    // A new process on the same port; everyone comes back with their token and sends what was not confirmed.
+    const killedAt = Date.now();
+    server = await startServer(serverEnv('rabbitmq', port), 30_000, true);
+    const restartMs = Date.now() - killedAt;
+    teacher = await ClassClient.open(url);
+    teacher.send({ type: 'teacher', code, key });
+    await teacher.next((m) => m.type === 'view');
+    await Promise.all(
+      seats.map(async (seat) => {
+        seat.client = await ClassClient.open(url);
+        track(seat);
+        seat.client.send({ type: 'student', code, token: seat.token });
+        await seat.client.next((m) => m.type === 'view', 10_000);
+        if (seat.unconfirmed) seat.client.send(seat.unconfirmed);
+      }),
+    );
+    const until = Date.now() + 10_000;
+    while (Date.now() < until && (teacher.view<View>()?.question?.answers ?? 0) < simulated) await sleep(20);
+    await sleep(300); // any answer counted twice would show now
+    const counted = teacher.view<View>()?.question?.answers ?? 0;
+    const lost = Math.max(0, simulated - counted);
+    const twice = Math.max(0, counted - simulated);
+    teacher.send({ type: 'end' });
+    await teacher.next((m) => m.type === 'ended', 5000).catch(() => null);
+    await classDeleted(code);
+    return {
+      server,
+      row: {
+        benchmark: `class (rabbitmq): answers lost or counted twice across a server crash (${simulated} answering, SIGKILL mid-answers)`,
+        figure: { value: lost + twice, unit: 'answers' },
+        baseline: null,
+        ratio: null,
+        goal: '0',
+        met: lost + twice === 0,
+        note:
+          `${lost} lost, ${twice} twice; ${inFlight} answers in flight at the crash (sent, not confirmed) and ${whileDown} given while ` +
+          `the server was down, sent (again) by their students once back; a new server in ${(restartMs / 1000).toFixed(1)} s`,
+      },
+    };
+  } finally {
+    teacher.close();
+    for (const seat of seats) seat.client?.close();
+  }
+}
+
+/** The server deletes an ended class from RabbitMQ just after it says "ended": wait for that (5 s at most) before stopping it. */
+async function classDeleted(code: string): Promise<void> {
+  const connection = await amqp.connect(AMQP_URL);
+  try {
+    const until = Date.now() + 5000;
+    while (Date.now() < until) {
+      const channel = await connection.createChannel();
+      channel.on('error', () => {}); // the 404 that says the queue is gone closes the channel, and is the answer
+      const gone = await channel.checkQueue(classNames(code).state).then(
+        () => false,
+        () => true, // 404 closes the channel
+      );
+      if (gone) return;
+      await channel.close();
+      await sleep(50);
+    }
+  } finally {
+    await connection.close();
   }
 }

@@ -26,6 +26,10 @@ let looking = null; // { item, step } while looking back; null: following the te
 let teacherHere = true; // the teacher's page is open (the server says when it goes and comes back)
 const picked = new Map(); // question key → Set of queues picked (before sending)
 const grades = new Map(); // question key → the engine's grade of my answer
+// Answers not yet confirmed by the server ("answered"): one sent as the server died, or while it was
+// away, is sent again once the page is back with the class (answers replace each other: never counted twice).
+const unconfirmed = new Map(); // question key → the answer message
+let resendDue = false; // reconnected: resend the unconfirmed answers with the first view
 let live = null;
 
 const stored = (c) => sessionStorage.getItem(`class-token:${c}`);
@@ -53,6 +57,7 @@ function start(greeting) {
     },
     onStatus: (s) => {
       page.dataset.live = s;
+      if (s === 'online') resendDue = true;
       if (s === 'away') status.textContent = tc('class.status.away');
       else status.textContent = '';
     },
@@ -71,11 +76,13 @@ function onMessage(m) {
     history.replaceState(null, '', `/join?code=${encodeURIComponent(code)}&lang=${page.dataset.lang}`);
   } else if (m.type === 'view') {
     view = m.view;
+    if (resendDue) resendUnconfirmed();
     loadItems().then(render);
   } else if (m.type === 'graded') {
     grades.set(m.key, m.grade);
     if (view) render();
   } else if (m.type === 'answered') {
+    unconfirmed.delete(m.key);
     const answerStatus = $('[data-answer-status]');
     answerStatus.dataset.state = 'sent';
   } else if (m.type === 'error') {
@@ -88,6 +95,7 @@ function onMessage(m) {
       $('[data-student]').hidden = true;
       joinError.textContent = tc(m.key, m.params);
     } else {
+      unconfirmed.clear(); // the server read the answer and refused it: sending it again would not help
       const answerStatus = $('[data-answer-status]');
       answerStatus.dataset.state = 'error';
       answerStatus.textContent = tc(m.key, m.params);
@@ -102,6 +110,15 @@ function onMessage(m) {
     status.textContent = tc('class.status.ended');
     sessionStorage.removeItem(`class-token:${code}`);
     live?.close();
+  }
+}
+
+/** Back with the class: the open question's unconfirmed answer goes again; one for a closed question cannot count any more. */
+function resendUnconfirmed() {
+  resendDue = false;
+  for (const [key, message] of [...unconfirmed]) {
+    if (key !== view.open) unconfirmed.delete(key);
+    else live?.send(message);
   }
 }
 
@@ -243,7 +260,8 @@ $('[data-action="answer"]').addEventListener('click', () => {
     item.kind === 'challenge'
       ? { type: 'answer', key, text: $('[name="binding"]').value }
       : { type: 'answer', key, queues: [...(picked.get(key) ?? [])] };
-  if (!live?.send(message)) answerStatus.textContent = tc('class.status.away');
+  unconfirmed.set(key, message);
+  if (!live?.send(message)) answerStatus.textContent = tc('class.student.sendWhenBack');
 });
 
 // Looking back is this page's own business; the class does not move.

@@ -15,33 +15,53 @@ export interface ClassApp {
   kind: Kind;
   url: string;
   hub: ClassHub;
+  /** The server goes away (as a restarted process does: every page's socket closes)… */
+  stop(): Promise<void>;
+  /** …and comes back on the same address with a new hub (on RabbitMQ, the class is still there). */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startClassApp(ctx: Mocha.Context, kind: Kind, options: ClassHubOptions = {}): Promise<ClassApp> {
   const connection = kind === 'rabbitmq' ? await requireRabbit(ctx) : null;
-  const hub = createClassHub({ connection, ...options });
   // Every class the test starts is deleted from RabbitMQ afterwards, ended or not.
   const codes: string[] = [];
-  const create = hub.create.bind(hub);
-  hub.create = async (items, options) => {
-    const made = await create(items, options);
-    codes.push(made.code);
-    return made;
-  };
   const broker = connection ? new RabbitMqBroker(connection) : new EmbeddedBroker();
-  const server = http.createServer(createApp({ broker, connection, classes: hub, rateLimit: { perSecond: 1000, burst: 1000 } }));
-  hub.attach(server);
-  // Every interface, as npm start listens: students may come by the machine's LAN address (the join link).
-  await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
-  return {
+
+  /** A server process's worth: a hub and an HTTP server on `port` (0: any). */
+  async function serve(port: number): Promise<{ hub: ClassHub; server: http.Server }> {
+    const hub = createClassHub({ connection, ...options });
+    const create = hub.create.bind(hub);
+    hub.create = async (items, options) => {
+      const made = await create(items, options);
+      codes.push(made.code);
+      return made;
+    };
+    const server = http.createServer(createApp({ broker, connection, classes: hub, rateLimit: { perSecond: 1000, burst: 1000 } }));
+    hub.attach(server);
+    // Every interface, as npm start listens: students may come by the machine's LAN address (the join link).
+    await new Promise<void>((resolve) => server.listen(port, '0.0.0.0', resolve));
+    return { hub, server };
+  }
+  async function stop({ hub, server }: { hub: ClassHub; server: http.Server }): Promise<void> {
+    await hub.close();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  let running = await serve(0);
+  const port = (running.server.address() as AddressInfo).port;
+  const app: ClassApp = {
     kind,
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    hub,
+    url: `http://127.0.0.1:${port}`,
+    hub: running.hub,
+    stop: () => stop(running),
+    start: async () => {
+      running = await serve(port);
+      app.hub = running.hub;
+    },
     close: async () => {
-      await hub.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (running.server.listening) await stop(running);
       if (connection) {
         const ch = await connection.createChannel();
         for (const code of codes) {
@@ -54,6 +74,7 @@ export async function startClassApp(ctx: Mocha.Context, kind: Kind, options: Cla
       }
     },
   };
+  return app;
 }
 
 export async function eventually<T>(

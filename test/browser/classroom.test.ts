@@ -269,6 +269,35 @@ for (const kind of ['embedded', 'rabbitmq'] as Kind[]) {
       }
     });
 
+    it('refuses a second “Élève 1” (“ELEVE 1”: case and accents do not make another name), saying so', async () => {
+      const other = await context.newPage();
+      try {
+        await other.goto(`${joinLink}&lang=fr`);
+        await other.fill('[name=name]', 'ELEVE 1');
+        await other.click('[data-action=join]');
+        await other.waitForSelector('[data-join-error]:not(:empty)');
+        assert.match((await other.textContent('[data-join-error]'))!, /s’appelle déjà « ELEVE 1 »/);
+        assert.equal(await other.isVisible('[data-student]'), false);
+        assert.equal(Object.keys((await app.hub.state(code))!.students).length, STUDENTS);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('tells every student within 5 s when the teacher’s page goes away, and when it comes back', async () => {
+      const url = teacher.page.url();
+      await teacher.page.close();
+      const closedAt = Date.now();
+      for (const s of students) await s.page.waitForSelector('[data-class-page][data-teacher-state="away"]', { timeout: 5000 });
+      assert.ok(Date.now() - closedAt < 5000, `${Date.now() - closedAt} ms`);
+      const fr = students.find((s) => s.lang === 'fr')!;
+      assert.match((await fr.page.textContent('[data-follow-status]'))!, /L’enseignant s’est absenté/);
+      const page = await context.newPage();
+      teacher = { page, name: 'teacher', lang: 'en', errors: pageErrors(page) };
+      await page.goto(url);
+      for (const s of students) await s.page.waitForSelector('[data-class-page][data-teacher-state="following"]', { timeout: 5000 });
+    });
+
     it('kept every page free of errors', () => {
       assert.deepEqual(
         [teacher, ...students].flatMap((t) => t.errors),

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { run } from '../engine/run.js';
 import type { BindingDef, Definitions, FieldTable, FieldValue, MessageSpec, MessageTrace } from '../engine/types.js';
 import { localized, type Localized } from '../scenarios/schema.js';
-import type { Lang } from '../web/i18n/index.js';
+import type { Lang } from '../i18n/catalogs.js';
 
 export const CHALLENGE_QUEUE = 'mine';
 

@@ -5,7 +5,7 @@
 import { loadScenarios } from '../scenarios/load-scenarios.js';
 import { needsSnapshots } from '../scenarios/play-routing.js';
 import type { RoutingScenario } from '../scenarios/schema.js';
-import type { Lang } from '../web/i18n/index.js';
+import type { Lang } from '../i18n/catalogs.js';
 import { challengeView, loadChallenges, type Challenge } from './challenges.js';
 import type { ClassItem } from './class-model.js';
 

@@ -7,8 +7,9 @@
 import { PREDECLARED_EXCHANGES } from '../amqp/predeclared.js';
 import { isExchangeType } from '../amqp/exchange-types.js';
 import { definitionsFile, IGNORED_KEYS, type DefinitionsFile } from './definitions-schema.js';
+import { worded } from '../i18n/worded-error.js';
 import { SandboxInputError } from './import-error.js';
-import { describeIssue, shortJson } from './issue-message.js';
+import { describeIssue, shortJson } from '../util/issue-words.js';
 import { parseJsonText } from './parse-json-text.js';
 import { normalizeBinding, normalizeExchange, normalizeQueue, type Topology } from './topology-schema.js';
 
@@ -49,25 +50,22 @@ export interface ImportResult {
 /** The four types RabbitMQ has without plugins; others (x-delayed-message…) cannot be simulated. */
 
 export function importDefinitions(text: string, options: { vhost?: string } = {}): ImportResult {
-  return importDefinitionsValue(parseJsonText(text, 'the definitions file'), options);
+  return importDefinitionsValue(parseJsonText(text, 'error.what.definitions'), options);
 }
 
 export function importDefinitionsValue(raw: unknown, options: { vhost?: string } = {}): ImportResult {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new SandboxInputError('the definitions file must be a JSON object with "exchanges", "queues" and "bindings"');
+    throw new SandboxInputError(worded('error.import.not-object'));
   }
   const known = new Set(['exchanges', 'queues', 'bindings', ...IGNORED_KEYS]);
   const unknown = Object.keys(raw).find((k) => !known.has(k));
   if (unknown !== undefined) {
-    throw new SandboxInputError(
-      `${shortJson(unknown)} is not a key of a RabbitMQ definitions file (expected exchanges, queues, bindings; ${IGNORED_KEYS.join(', ')} are ignored)`,
-      unknown,
-    );
+    throw new SandboxInputError(worded('error.import.unknown-key', { key: shortJson(unknown), ignored: IGNORED_KEYS.join(', ') }), unknown);
   }
   const parsed = definitionsFile.safeParse(raw);
   if (!parsed.success) {
-    const { message, path, limit } = describeIssue(raw, parsed.error.issues[0]);
-    throw new SandboxInputError(message, path, limit);
+    const { wording, path, limit } = describeIssue(raw, parsed.error.issues[0]);
+    throw new SandboxInputError(wording, path, limit);
   }
   const file = parsed.data;
   const notices: ImportNotice[] = [];
@@ -86,7 +84,7 @@ export function importDefinitionsValue(raw: unknown, options: { vhost?: string }
     if (options.vhost !== undefined) {
       if (!vhosts.some((v) => v.name === options.vhost)) {
         throw new SandboxInputError(
-          `vhost ${shortJson(options.vhost)} is not in the file (it has ${vhosts.map((v) => shortJson(v.name)).join(', ')})`,
+          worded('error.import.no-vhost', { vhost: shortJson(options.vhost), vhosts: vhosts.map((v) => shortJson(v.name)).join(', ') }),
           'vhost',
         );
       }
@@ -128,7 +126,7 @@ function summarizeVhosts(file: DefinitionsFile): VhostSummary[] {
   const lacking = all.find((e) => e.vhost === undefined);
   if (lacking) {
     throw new SandboxInputError(
-      `${lacking.list}[${lacking.index}] has no "vhost" while other entries have one: a file must name the vhost on every entry or on none`,
+      worded('error.import.vhost-missing', { entry: `${lacking.list}[${lacking.index}]` }),
       `${lacking.list}[${lacking.index}].vhost`,
     );
   }
@@ -208,5 +206,8 @@ function buildTopology(
 }
 
 function duplicate(list: string, index: number, first: number, name: string): SandboxInputError {
-  return new SandboxInputError(`${list}[${index}] declares ${shortJson(name)} again (already ${list}[${first}])`, `${list}[${index}].name`);
+  return new SandboxInputError(
+    worded('error.import.duplicate', { entry: `${list}[${index}]`, name: shortJson(name), first: `${list}[${first}]` }),
+    `${list}[${index}].name`,
+  );
 }

@@ -3,7 +3,7 @@
 // and what a share link carries.
 import { z } from 'zod';
 import { SandboxInputError } from './import-error.js';
-import { describeIssue } from './issue-message.js';
+import { describeIssue } from '../util/issue-words.js';
 import {
   messagesSchema,
   normalizeMessage,
@@ -27,8 +27,8 @@ export interface SandboxState {
 export function parseWith<S extends z.ZodType>(schema: S, raw: unknown, prefix: PropertyKey[] = []): z.infer<S> {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    const { message, path, limit } = describeIssue(raw, parsed.error.issues[0], prefix);
-    throw new SandboxInputError(message, path || undefined, limit);
+    const { wording, path, limit } = describeIssue(raw, parsed.error.issues[0], prefix);
+    throw new SandboxInputError(wording, path || undefined, limit);
   }
   return parsed.data;
 }

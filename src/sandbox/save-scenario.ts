@@ -13,8 +13,9 @@ import { crossReferenceProblems, SCENARIO_DIR } from '../scenarios/load-scenario
 import { needsSnapshots, playRoutingScenario } from '../scenarios/play-routing.js';
 import { routingScenario, type RoutingScenario } from '../scenarios/schema.js';
 import { compactMessage, compactTopology } from './compact.js';
+import { worded } from '../i18n/worded-error.js';
 import { SandboxInputError } from './import-error.js';
-import { describeIssue } from './issue-message.js';
+import { describeIssue } from '../util/issue-words.js';
 import type { SandboxState } from './sandbox-state.js';
 import { narrate } from './scenario-narration.js';
 
@@ -50,7 +51,7 @@ export function slugify(title: string): string {
 export async function saveAsScenario(broker: Broker, state: SandboxState, meta: ScenarioMeta): Promise<SavedScenario> {
   const id = meta.id ?? slugify(meta.title);
   if (state.messages.length === 0)
-    throw new SandboxInputError('publish at least one message first: each message becomes a step', 'messages');
+    throw new SandboxInputError(worded('error.scenario.no-message'), 'messages');
   const { topology } = state;
   const definitions = compactTopology(topology);
   definitions.exchanges.unshift(...predeclaredInUse(state));
@@ -73,19 +74,14 @@ export async function saveAsScenario(broker: Broker, state: SandboxState, meta: 
   state.messages.forEach((m, i) => {
     // Refused publishes (403) have no place in a scenario step: it expects deliveries.
     if (topology.exchanges.some((x) => x.name === m.exchange && x.internal)) {
-      throw new SandboxInputError(
-        `messages[${i}].exchange "${m.exchange}" is internal: the broker refuses to publish to it (403), which a scenario step cannot show`,
-        `messages[${i}].exchange`,
-      );
+      throw new SandboxInputError(worded('error.scenario.internal', { at: `messages[${i}].exchange`, exchange: m.exchange }), `messages[${i}].exchange`);
     }
   });
 
   const play = await playRoutingScenario(broker, draft);
   if (play.setup_error) {
-    throw new SandboxInputError(
-      `the broker refused this topology, so it cannot become a scenario: ${play.setup_error.message}`,
-      'topology',
-    );
+    // The broker's own words (RabbitMQ's reply text) are kept as they are.
+    throw new SandboxInputError(worded('error.scenario.refused', { reason: play.setup_error.message }), 'topology');
   }
   const snapshots = needsSnapshots(draft);
   const scenario: RoutingScenario = {
@@ -129,13 +125,13 @@ function predeclaredInUse(state: SandboxState): ExchangeDef[] {
 function check(scenario: RoutingScenario): void {
   const parsed = routingScenario.safeParse(scenario);
   if (!parsed.success) {
-    const { message, path } = describeIssue(scenario, parsed.error.issues[0]);
-    throw new SandboxInputError(`a scenario file cannot hold this: ${toSandboxWords(message)}`, toSandboxWords(path));
+    const { wording, path } = describeIssue(scenario, parsed.error.issues[0]);
+    throw new SandboxInputError((t) => t('error.scenario.cannot-hold', { problem: toSandboxWords(wording(t)) }), toSandboxWords(path));
   }
   const problems = crossReferenceProblems(parsed.data);
   if (problems.length > 0) {
     const first = toSandboxWords(problems[0]);
-    throw new SandboxInputError(`a scenario file cannot hold this: ${first}`, first.split(':')[0]);
+    throw new SandboxInputError(worded('error.scenario.cannot-hold', { problem: first }), first.split(':')[0]);
   }
 }
 

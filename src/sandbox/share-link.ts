@@ -7,6 +7,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { z } from 'zod';
 import { compactMessage, compactTopology } from './compact.js';
+import { worded, type Wording } from '../i18n/worded-error.js';
 import { SandboxInputError } from './import-error.js';
 import { MAX_LINK_CHARS, MAX_LINK_INFLATED_BYTES } from './limits.js';
 import { parseJsonText } from './parse-json-text.js';
@@ -34,31 +35,29 @@ export function encodeShareLink(state: SharedState): string {
   const packed = deflateRawSync(Buffer.from(JSON.stringify(compact)), { level: 9 }).toString('base64url');
   const link = VERSION + packed;
   if (link.length > MAX_LINK_CHARS) {
-    throw new SandboxInputError(
-      `this sandbox is too large to share as a link (${link.length} characters; the limit is ${MAX_LINK_CHARS}): export it instead`,
-    );
+    throw new SandboxInputError(worded('error.link.too-large', { length: link.length, max: MAX_LINK_CHARS }));
   }
   return link;
 }
 
 export function decodeShareLink(link: string): SharedState {
-  const broken = (why: string) => new SandboxInputError(`this share link is damaged or incomplete (${why})`, 'link');
-  if (link.length > MAX_LINK_CHARS) throw broken(`longer than ${MAX_LINK_CHARS} characters`);
-  if (!link.startsWith(VERSION)) throw broken('it does not start with "1."');
+  const broken = (why: Wording) => new SandboxInputError((t) => t('error.link.broken', { why: why(t) }), 'link');
+  if (link.length > MAX_LINK_CHARS) throw broken(worded('error.link.too-long', { max: MAX_LINK_CHARS }));
+  if (!link.startsWith(VERSION)) throw broken(worded('error.link.version'));
   const packed = link.slice(VERSION.length);
-  if (!/^[A-Za-z0-9_-]*$/.test(packed)) throw broken('it has characters a link never contains');
+  if (!/^[A-Za-z0-9_-]*$/.test(packed)) throw broken(worded('error.link.characters'));
   let json: string;
   try {
     json = inflateRawSync(Buffer.from(packed, 'base64url'), { maxOutputLength: MAX_LINK_INFLATED_BYTES }).toString('utf8');
   } catch (err) {
     const tooBig = (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
-    throw broken(tooBig ? `it unpacks to more than ${MAX_LINK_INFLATED_BYTES} bytes` : 'it does not unpack');
+    throw broken(tooBig ? worded('error.link.unpacks-too-large', { max: MAX_LINK_INFLATED_BYTES }) : worded('error.link.unpack'));
   }
   let raw: unknown;
   try {
-    raw = parseJsonText(json, 'the link');
+    raw = parseJsonText(json, 'error.what.link');
   } catch (err) {
-    throw broken((err as Error).message);
+    throw err instanceof SandboxInputError ? broken(err.wording) : err;
   }
   const parsed = parseWith(linkStateSchema, raw);
   const state: SharedState = normalizeState(parsed);

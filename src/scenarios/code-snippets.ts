@@ -4,7 +4,7 @@
 // data the page plays, so the code can never drift from the lesson; a test
 // runs both programs against RabbitMQ and compares what they print.
 import type { FieldTable, FieldValue } from '../engine/types.js';
-import type { Lang, Translate } from '../web/i18n/index.js';
+import type { Lang, Translate } from '../i18n/catalogs.js';
 import type { ConsumerScenario, RoutingScenario, Scenario } from './schema.js';
 
 export interface CodeSnippets {

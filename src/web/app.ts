@@ -13,6 +13,7 @@ import type { ClassHub } from '../classroom/class-hub.js';
 import { errorHandler, HttpError } from './errors.js';
 import { rateLimit } from './rate-limit.js';
 import { otherLangHref, pickLang, translator } from './i18n/index.js';
+import { worded } from '../i18n/worded-error.js';
 import { healthRouter } from './routes/health.js';
 import { runRouter } from './routes/run.js';
 import { chatRouter } from './routes/chat.js';
@@ -110,7 +111,7 @@ export function createApp(services: AppServices): express.Express {
   if (services.classes) app.use(classRouter(services.classes, { publicUrl: services.publicUrl }));
   if (services.live) app.use(livePageRouter(services.live));
 
-  app.use('/api', (_req, _res, next) => next(new HttpError(404, 'no such API endpoint')));
+  app.use('/api', (_req, _res, next) => next(new HttpError(404, worded('error.no-endpoint'))));
   app.use(errorHandler(logger));
   return app;
 }

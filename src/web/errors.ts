@@ -1,5 +1,6 @@
 // Every error becomes one JSON shape, mapped to HTTP in this one place:
-// {"error": {"message", "path"?}}. Never a stack trace, never user text as HTML.
+// {"error": {"message", "path"?}}, the message in the asker's language
+// (?lang=, else Accept-Language). Never a stack trace, never user text as HTML.
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { BrokerUnavailableError } from '../broker/amqp-connection.js';
@@ -8,25 +9,36 @@ import type { LimitExceeded } from '../limits.js';
 import { formatPath } from '../util/format-path.js';
 import { limitExceeded } from '../util/limit-exceeded.js';
 import { pickLang, translator } from './i18n/index.js';
+import { worded, type Wording } from '../i18n/worded-error.js';
+import { issueText } from '../util/issue-words.js';
+import { jsonSyntaxError } from '../sandbox/parse-json-text.js';
 
-/** An error meant for the client, with its HTTP status; `limit`: a count over the limits table (→ code "limit"). */
+/**
+ * An error meant for the client, with its HTTP status, worded in the asker's
+ * language where it is answered; `limit`: a count over the limits table
+ * (→ code "limit" and its params, for the page's own words).
+ */
 export class HttpError extends Error {
+  readonly wording: Wording;
   constructor(
     readonly status: number,
-    message: string,
+    wording: Wording | string,
     readonly path?: string,
     readonly limit?: LimitExceeded,
   ) {
-    super(message);
+    const words = typeof wording === 'string' ? () => wording : wording;
+    super(words(translator('en')));
+    this.wording = words;
   }
 }
 
+/** The first issue, as "definitions.queues[0].name: must be a string, not the number 3". */
 export function zodToHttpError(err: ZodError, input?: unknown): HttpError {
   const issue = err.issues[0];
   const path = formatPath(issue.path);
   return new HttpError(
     400,
-    path ? `${path}: ${issue.message}` : issue.message,
+    (t) => (path ? t('error.at', { path, problem: issueText(input, issue, t) }) : issueText(input, issue, t)),
     path || undefined,
     limitExceeded(issue, input) ?? undefined,
   );
@@ -48,17 +60,21 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
           res.status(503).json({ error: { message: t(`broker.error.${err.fault}`, err.params), code: `broker.${err.fault}` } });
         return;
       }
-      httpError = new HttpError(503, err.message);
-    } else if (err?.type === 'entity.too.large') httpError = new HttpError(413, `request body too large (limit ${err.limit} bytes)`);
-    else if (err?.type === 'entity.parse.failed') httpError = new HttpError(400, `request body is not valid JSON: ${err.message}`);
-    else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500)
+      // The cause (the address, the socket's error) stays in the broker's words, after ours.
+      httpError = new HttpError(503, worded('broker.error.unreachable', { detail: err.message }));
+    } else if (err?.type === 'entity.too.large') httpError = new HttpError(413, worded('error.body.too-large', { max: err.limit ?? 0 }));
+    else if (err?.type === 'entity.parse.failed') {
+      const { key, params } = jsonSyntaxError(err);
+      httpError = new HttpError(400, (t) => t(key, { what: t('error.what.body'), ...params }));
+    } else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500)
       httpError = new HttpError(err.status, String(err.message));
     else {
       logger.error({ err, reqId: (req as { id?: string }).id }, 'unexpected error');
-      httpError = new HttpError(500, 'internal error');
+      httpError = new HttpError(500, worded('error.internal'));
     }
     if (res.headersSent) return;
-    const body: { message: string; path?: string; code?: 'limit'; params?: LimitExceeded } = { message: httpError.message };
+    const t = translator(pickLang(req.query.lang, req.headers['accept-language']));
+    const body: { message: string; path?: string; code?: 'limit'; params?: LimitExceeded } = { message: httpError.wording(t) };
     if (httpError.path !== undefined) body.path = httpError.path;
     if (httpError.limit) Object.assign(body, { code: 'limit', params: httpError.limit });
     res.status(httpError.status).json({ error: body });

@@ -4,7 +4,9 @@
 import { RUN_LIMITS } from '../limits.js';
 
 export interface TableIssue {
-  message: string;
+  /** What is wrong, as a catalog key (locales/<lang>/errors.json) and its parameters. */
+  key: string;
+  params?: Record<string, string | number>;
   /** Path inside the table, e.g. ["x-match"] or ["list", 2, "a"]. */
   path: (string | number)[];
 }
@@ -44,7 +46,7 @@ export function checkFieldTable(table: Record<string, unknown>): { issues: Table
   const issues: TableIssue[] = [];
   const bytes = tableSize(table, [], 1, issues);
   if (issues.length === 0 && bytes > RUN_LIMITS.tableBytes) {
-    issues.push({ message: `encodes to ${bytes} bytes; at most ${RUN_LIMITS.tableBytes} bytes per table`, path: [] });
+    issues.push({ key: 'error.table.too-large', params: { bytes, max: RUN_LIMITS.tableBytes }, path: [] });
   }
   return { issues, bytes };
 }
@@ -56,17 +58,17 @@ function tableSize(table: Record<string, unknown>, path: (string | number)[], de
     if (key === '!') {
       // amqplib reads {"!": type, value} as a typed value (its trapdoor for
       // timestamps, decimals…): refused, so that JSON means what it says.
-      issues.push({ message: 'a "!" key is not allowed: amqplib would read the object as a typed value', path: at });
+      issues.push({ key: 'error.table.bang', path: at });
       continue;
     }
     if (key === '__proto__') {
-      issues.push({ message: 'the key "__proto__" is not allowed', path: at });
+      issues.push({ key: 'error.table.proto', path: at });
       continue;
     }
-    if (!isWellFormed(key)) issues.push({ message: 'key is not valid Unicode (lone surrogate)', path: at });
+    if (!isWellFormed(key)) issues.push({ key: 'error.table.key-unicode', path: at });
     const keyBytes = Buffer.byteLength(key);
     if (keyBytes > RUN_LIMITS.shortstrBytes) {
-      issues.push({ message: `key is ${keyBytes} bytes; AMQP table keys are at most ${RUN_LIMITS.shortstrBytes} bytes (UTF-8)`, path: at });
+      issues.push({ key: 'error.table.key-long', params: { bytes: keyBytes, max: RUN_LIMITS.shortstrBytes }, path: at });
     }
     size += 1 + keyBytes + valueSize(table[key], at, depth, issues);
   }
@@ -79,20 +81,17 @@ function valueSize(value: unknown, path: (string | number)[], depth: number, iss
     case 'boolean':
       return 2;
     case 'string':
-      if (!isWellFormed(value)) issues.push({ message: 'text is not valid Unicode (lone surrogate)', path });
+      if (!isWellFormed(value)) issues.push({ key: 'error.unicode', path });
       return 5 + Buffer.byteLength(value);
     case 'number':
       if (!isEncodableNumber(value)) {
-        issues.push({
-          message: `the number ${value} cannot be encoded as an AMQP field value (integers from -2^63, no fractions between 2^50 and 2^63)`,
-          path,
-        });
+        issues.push({ key: 'error.table.number', params: { value: String(value) }, path });
         return 9;
       }
       return numberSize(value);
     case 'object': {
       if (depth >= RUN_LIMITS.depth) {
-        issues.push({ message: `nested deeper than ${RUN_LIMITS.depth} levels`, path });
+        issues.push({ key: 'error.table.deep', params: { max: RUN_LIMITS.depth }, path });
         return 0;
       }
       if (Array.isArray(value)) {
@@ -105,7 +104,7 @@ function valueSize(value: unknown, path: (string | number)[], depth: number, iss
       return 1 + tableSize(value as Record<string, unknown>, path, depth + 1, issues);
     }
     default:
-      issues.push({ message: `a ${typeof value} is not a JSON value`, path });
+      issues.push({ key: 'error.table.not-json', params: { type: typeof value }, path });
       return 0;
   }
 }

@@ -3,7 +3,8 @@
 // exchanges, queues and bindings, plus messages. Omitted fields take
 // RabbitMQ's defaults; other top-level definitions keys (users, vhosts,
 // policies…) and per-item keys such as "vhost" are accepted and ignored.
-// Anything else is a 400 naming the field.
+// Anything else is a 400 naming the field; our own checks say what is wrong
+// as a catalog key (locales/*/errors.json), worded in the asker's language.
 import { z } from 'zod';
 import type { FieldTable, RunRequest } from '../engine/types.js';
 import { checkFieldTable, isWellFormed } from './field-table-check.js';
@@ -18,10 +19,8 @@ function bytes(text: string): number {
 /** Names, keys, types: an AMQP shortstr — longer would not even encode (and RabbitMQ would close the connection). */
 const shortstr = z
   .string()
-  .refine(isWellFormed, { message: 'not valid Unicode (lone surrogate)' })
-  .refine((s) => bytes(s) <= L.shortstrBytes, {
-    message: `too long: at most ${L.shortstrBytes} bytes (UTF-8), the AMQP limit for names and keys`,
-  });
+  .refine(isWellFormed, { message: 'error.unicode' })
+  .refine((s) => bytes(s) <= L.shortstrBytes, { message: 'error.shortstr', params: { max: L.shortstrBytes } });
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -29,9 +28,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** A JSON object sent as an AMQP field table (checked as received: nothing dropped silently). */
 const fieldTable = z
-  .custom<FieldTable>(isPlainObject, { message: 'expected an object (an AMQP field table)' })
+  .custom<FieldTable>(isPlainObject, { message: 'error.table.not-object' })
   .superRefine((table, ctx) => {
-    for (const issue of checkFieldTable(table).issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+    for (const issue of checkFieldTable(table).issues)
+      ctx.addIssue({ code: 'custom', message: issue.key, params: issue.params, path: issue.path });
   });
 
 const exchange = z.object({
@@ -77,7 +77,7 @@ const properties = z
     // RabbitMQ compares user_id with the login of the server's own
     // connection (406 if different): an answer about the server, not about
     // routing, so it is refused here.
-    user_id: z.never({ message: 'user_id is not accepted: RabbitMQ checks it against the server’s own login' }).optional(),
+    user_id: z.never({ message: 'error.user-id' }).optional(),
   })
   .default({});
 
@@ -87,8 +87,8 @@ const message = z.object({
   properties,
   payload: z
     .string()
-    .refine(isWellFormed, { message: 'not valid Unicode (lone surrogate)' })
-    .refine((s) => bytes(s) <= L.payloadBytes, { message: `too large: at most ${L.payloadBytes} bytes (UTF-8) per message` })
+    .refine(isWellFormed, { message: 'error.unicode' })
+    .refine((s) => bytes(s) <= L.payloadBytes, { message: 'error.payload', params: { max: L.payloadBytes } })
     .default(''),
   mandatory: z.boolean().default(false),
 });
@@ -96,27 +96,27 @@ const message = z.object({
 const definitions = z.object({
   exchanges: z
     .array(exchange)
-    .max(L.exchanges, { message: `at most ${L.exchanges} exchanges per run` })
+    .max(L.exchanges)
     .default([]),
   queues: z
     .array(queue)
-    .max(L.queues, { message: `at most ${L.queues} queues per run` })
+    .max(L.queues)
     .default([]),
   bindings: z
     .array(binding)
-    .max(L.bindings, { message: `at most ${L.bindings} bindings per run` })
+    .max(L.bindings)
     .default([]),
 });
 
 export const runRequestSchema = z.object({
   name: z
     .string()
-    .max(L.nameChars, { message: `at most ${L.nameChars} characters` })
+    .max(L.nameChars)
     .optional(),
   definitions: definitions.default({ exchanges: [], queues: [], bindings: [] }),
   messages: z
     .array(message)
-    .max(L.messages, { message: `at most ${L.messages} messages per run` })
+    .max(L.messages)
     .default([]),
 });
 

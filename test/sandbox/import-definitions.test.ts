@@ -233,7 +233,7 @@ describe('importing a definitions file', () => {
       const queues = Array.from({ length: 501 }, (_, i) => ({ name: `q${i}` }));
       const err = refused(JSON.stringify({ queues }));
       assert.equal(err.path, 'queues');
-      assert.equal(err.message, 'queues has 501 entries; the limit is 500');
+      assert.equal(err.message, 'queues has 501 entries: at most 500 queues per run');
     });
 
     it('a name declared twice', () => {

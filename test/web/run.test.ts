@@ -152,7 +152,7 @@ for (const { kind, make } of brokers) {
 
       it('refuses a body that is a list with 400', async () => {
         const res = await post([]).expect(400);
-        assert.match(res.body.error.message, /expected object/);
+        assert.match(res.body.error.message, /must be an object, not a list/);
       });
 
       it('accepts an exported definitions file with keys it does not use', async () => {

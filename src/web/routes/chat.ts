@@ -11,7 +11,8 @@ import type { ChatHub } from '../../chat/chat-hub.js';
 import { NAME_MAX, TEXT_MAX } from '../../chat/limits.js';
 import { claimRequest, sendRequest } from '../../chat/requests.js';
 import { HttpError } from '../errors.js';
-import { wordsWithPrefix, type Lang, type Translate } from '../i18n/index.js';
+import { hasWord, wordsWithPrefix, type Lang, type Translate } from '../i18n/index.js';
+import { issueText } from '../../util/issue-words.js';
 
 export function chatRouter(chat: ChatHub): Router {
   const router = Router();
@@ -67,11 +68,13 @@ function parse<T>(schema: ZodType<T>, req: Request, t: Translate): T {
     const issue = err.issues[0];
     const path = issue.path.map(String).join('.');
     const text = typeof (req.body as { text?: unknown })?.text === 'string' ? [...(req.body as { text: string }).text.trim()].length : 0;
-    throw new HttpError(
-      400,
-      t(issue.message, { max: issue.message.includes('text') ? TEXT_MAX : NAME_MAX, length: text }),
-      path || undefined,
-    );
+    // The chat's own checks say what is wrong as a catalog key; zod's own issues are worded as everywhere else.
+    const words = hasWord('en', issue.message)
+      ? t(issue.message, { max: issue.message.includes('text') ? TEXT_MAX : NAME_MAX, length: text })
+      : path
+        ? t('error.at', { path, problem: issueText(req.body, issue, t) })
+        : issueText(req.body, issue, t);
+    throw new HttpError(400, words, path || undefined);
   }
 }
 

@@ -14,6 +14,7 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { z, ZodError } from 'zod';
 import type { AppServices } from '../app.js';
 import { HttpError, zodToHttpError } from '../errors.js';
+import { worded } from '../../i18n/worded-error.js';
 import { parseRunRequest } from '../run-schema.js';
 import { wordsWithPrefix, type Lang } from '../i18n/index.js';
 import { refusalReason } from '../../engine/refusal-reason.js';
@@ -34,8 +35,8 @@ const readText = express.text({ type: () => true, limit: MAX_BODY_BYTES });
 function textBody(req: Request, res: Response, next: NextFunction): void {
   readText(req, res, (err?: { type?: string; message?: string }) => {
     if (!err) return next();
-    if (err.type === 'entity.too.large') return next(new HttpError(400, `the body is larger than ${MAX_BODY_BYTES} bytes (1 MB)`));
-    next(new HttpError(400, `the body cannot be read: ${err.message}`));
+    if (err.type === 'entity.too.large') return next(new HttpError(400, worded('error.body.too-large', { max: MAX_BODY_BYTES })));
+    next(new HttpError(400, worded('error.body.unreadable', { detail: err.message ?? '' })));
   });
 }
 
@@ -47,7 +48,7 @@ function handle(fn: (req: Request, res: Response) => Promise<void> | void) {
     try {
       await fn(req, res);
     } catch (err) {
-      next(err instanceof SandboxInputError ? new HttpError(400, err.message, err.path, err.limit) : err);
+      next(err instanceof SandboxInputError ? new HttpError(400, err.wording, err.path, err.limit) : err);
     }
   };
 }
@@ -70,7 +71,7 @@ export function sandboxApiRouter({ broker }: AppServices): Router {
     '/api/sandbox/run',
     textBody,
     handle(async (req, res) => {
-      const body = parseJsonText(bodyText(req), 'the request body');
+      const body = parseJsonText(bodyText(req), 'error.what.body');
       let request;
       try {
         request = parseRunRequest(body);
@@ -97,7 +98,7 @@ export function sandboxApiRouter({ broker }: AppServices): Router {
     '/api/sandbox/export',
     textBody,
     handle((req, res) => {
-      const body = parseWith(exportBody, parseJsonText(bodyText(req), 'the request body'));
+      const body = parseWith(exportBody, parseJsonText(bodyText(req), 'error.what.body'));
       const state = normalizeState(body);
       res.json({
         definitions: exportDefinitions(state.topology, body.vhost === undefined ? '/' : body.vhost),
@@ -112,7 +113,7 @@ export function sandboxApiRouter({ broker }: AppServices): Router {
     '/api/sandbox/link',
     textBody,
     handle((req, res) => {
-      const body = parseWith(linkStateSchema, parseJsonText(bodyText(req), 'the request body'));
+      const body = parseWith(linkStateSchema, parseJsonText(bodyText(req), 'error.what.body'));
       res.json({ link: encodeShareLink({ ...normalizeState(body), ...(body.selected !== undefined && { selected: body.selected }) }) });
     }),
   );
@@ -121,7 +122,7 @@ export function sandboxApiRouter({ broker }: AppServices): Router {
     '/api/sandbox/link/open',
     textBody,
     handle((req, res) => {
-      const { link } = parseWith(linkOpenBody, parseJsonText(bodyText(req), 'the request body'));
+      const { link } = parseWith(linkOpenBody, parseJsonText(bodyText(req), 'error.what.body'));
       res.json(decodeShareLink(link));
     }),
   );
@@ -130,7 +131,7 @@ export function sandboxApiRouter({ broker }: AppServices): Router {
     '/api/sandbox/scenario',
     textBody,
     handle(async (req, res) => {
-      const body = parseWith(scenarioBody, parseJsonText(bodyText(req), 'the request body'));
+      const body = parseWith(scenarioBody, parseJsonText(bodyText(req), 'error.what.body'));
       const saved = await saveAsScenario(broker, normalizeState(body), {
         title: body.title,
         ...(body.description && { description: body.description }),

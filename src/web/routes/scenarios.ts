@@ -8,6 +8,7 @@
 import { Router, type Request } from 'express';
 import type { AppServices } from '../app.js';
 import { HttpError } from '../errors.js';
+import { worded } from '../../i18n/worded-error.js';
 import { translator, wordsWithPrefix, type Lang } from '../i18n/index.js';
 import { codeSnippets } from '../../scenarios/code-snippets.js';
 import { loadScenarios } from '../../scenarios/load-scenarios.js';
@@ -25,7 +26,7 @@ export function scenariosRouter(services: AppServices): Router {
 
   const find = (id: string): Scenario => {
     const scenario = byId.get(id);
-    if (!scenario) throw new HttpError(404, `no scenario named "${id}"; see GET /api/scenarios`, 'id');
+    if (!scenario) throw new HttpError(404, worded('error.no-scenario', { id }), 'id');
     return scenario;
   };
   const summary = (s: Scenario, lang: Lang) => ({
@@ -97,7 +98,7 @@ function parseStep(req: Request, scenario: Scenario): number {
   if (raw === undefined || raw === '') return 0;
   const n = typeof raw === 'string' && /^\d{1,4}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(n) || n > scenario.steps.length) {
-    throw new HttpError(400, `step: must be a whole number from 0 to ${scenario.steps.length}`, 'step');
+    throw new HttpError(400, worded('error.step', { max: scenario.steps.length }), 'step');
   }
   return n;
 }

@@ -50,8 +50,7 @@ export function slugify(title: string): string {
 
 export async function saveAsScenario(broker: Broker, state: SandboxState, meta: ScenarioMeta): Promise<SavedScenario> {
   const id = meta.id ?? slugify(meta.title);
-  if (state.messages.length === 0)
-    throw new SandboxInputError(worded('error.scenario.no-message'), 'messages');
+  if (state.messages.length === 0) throw new SandboxInputError(worded('error.scenario.no-message'), 'messages');
   const { topology } = state;
   const definitions = compactTopology(topology);
   definitions.exchanges.unshift(...predeclaredInUse(state));
@@ -74,7 +73,10 @@ export async function saveAsScenario(broker: Broker, state: SandboxState, meta: 
   state.messages.forEach((m, i) => {
     // Refused publishes (403) have no place in a scenario step: it expects deliveries.
     if (topology.exchanges.some((x) => x.name === m.exchange && x.internal)) {
-      throw new SandboxInputError(worded('error.scenario.internal', { at: `messages[${i}].exchange`, exchange: m.exchange }), `messages[${i}].exchange`);
+      throw new SandboxInputError(
+        worded('error.scenario.internal', { at: `messages[${i}].exchange`, exchange: m.exchange }),
+        `messages[${i}].exchange`,
+      );
     }
   });
 

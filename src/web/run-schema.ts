@@ -27,12 +27,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** A JSON object sent as an AMQP field table (checked as received: nothing dropped silently). */
-const fieldTable = z
-  .custom<FieldTable>(isPlainObject, { message: 'error.table.not-object' })
-  .superRefine((table, ctx) => {
-    for (const issue of checkFieldTable(table).issues)
-      ctx.addIssue({ code: 'custom', message: issue.key, params: issue.params, path: issue.path });
-  });
+const fieldTable = z.custom<FieldTable>(isPlainObject, { message: 'error.table.not-object' }).superRefine((table, ctx) => {
+  for (const issue of checkFieldTable(table).issues)
+    ctx.addIssue({ code: 'custom', message: issue.key, params: issue.params, path: issue.path });
+});
 
 const exchange = z.object({
   name: shortstr,
@@ -94,30 +92,15 @@ const message = z.object({
 });
 
 const definitions = z.object({
-  exchanges: z
-    .array(exchange)
-    .max(L.exchanges)
-    .default([]),
-  queues: z
-    .array(queue)
-    .max(L.queues)
-    .default([]),
-  bindings: z
-    .array(binding)
-    .max(L.bindings)
-    .default([]),
+  exchanges: z.array(exchange).max(L.exchanges).default([]),
+  queues: z.array(queue).max(L.queues).default([]),
+  bindings: z.array(binding).max(L.bindings).default([]),
 });
 
 export const runRequestSchema = z.object({
-  name: z
-    .string()
-    .max(L.nameChars)
-    .optional(),
+  name: z.string().max(L.nameChars).optional(),
   definitions: definitions.default({ exchanges: [], queues: [], bindings: [] }),
-  messages: z
-    .array(message)
-    .max(L.messages)
-    .default([]),
+  messages: z.array(message).max(L.messages).default([]),
 });
 
 /** The validated request, defaults filled in; throws a ZodError (→ 400 naming the field). */

@@ -3,6 +3,7 @@
 // answer of a step is the scenario's own `expect.queues`, which
 // test/scenarios replays on both brokers (so it is RabbitMQ's answer).
 import { loadScenarios } from '../scenarios/load-scenarios.js';
+import { localizeScenario } from '../scenarios/localize.js';
 import { needsSnapshots } from '../scenarios/play-routing.js';
 import type { RoutingScenario } from '../scenarios/schema.js';
 import type { Lang } from '../i18n/catalogs.js';
@@ -63,7 +64,7 @@ export class Lessons {
     return items.map((item) => {
       if (item.kind === 'challenge')
         return { kind: 'challenge' as const, challenge: challengeView(this.challengeById.get(item.id)!, lang) };
-      const s = this.scenarioById.get(item.id)!;
+      const s = localizeScenario(this.scenarioById.get(item.id)!, lang);
       return {
         kind: 'scenario' as const,
         title: s.title[lang],

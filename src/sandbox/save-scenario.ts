@@ -10,6 +10,7 @@ import type { Broker } from '../broker/broker.js';
 import { PREDECLARED_EXCHANGES } from '../amqp/predeclared.js';
 import type { ExchangeDef } from '../engine/types.js';
 import { crossReferenceProblems, SCENARIO_DIR } from '../scenarios/load-scenarios.js';
+import { payloadsOf } from '../scenarios/localize.js';
 import { needsSnapshots, playRoutingScenario } from '../scenarios/play-routing.js';
 import { routingScenario, type RoutingScenario } from '../scenarios/schema.js';
 import { compactMessage, compactTopology } from './compact.js';
@@ -69,6 +70,9 @@ export async function saveAsScenario(broker: Broker, state: SandboxState, meta: 
     },
     steps: state.messages.map((m) => ({ message: compactMessage(m), narration: text('…'), expect: { queues: [] } })),
   };
+  // The bodies are the author's own words, in whatever language: the same on both pages until translated in the file.
+  const bodies = payloadsOf(draft);
+  if (bodies.length > 0) draft.payloads = { fr: Object.fromEntries(bodies.map((b) => [b, b])) };
   check(draft);
   state.messages.forEach((m, i) => {
     // Refused publishes (403) have no place in a scenario step: it expects deliveries.

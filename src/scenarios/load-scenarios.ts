@@ -5,6 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatPath } from '../util/format-path.js';
+import { payloadsOf } from './localize.js';
 import { scenarioSchema, type Scenario } from './schema.js';
 
 export const SCENARIO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scenarios');
@@ -57,6 +58,7 @@ export function crossReferenceProblems(scenario: Scenario): string[] {
   });
   (scenario.consumers ?? []).forEach((c, i) => needQueue(c.queue, `consumers[${i}].queue`));
 
+  problems.push(...payloadTranslationProblems(scenario));
   if (scenario.kind === 'routing') {
     scenario.steps.forEach((step, i) => {
       needExchange(step.message.exchange, `steps[${i}].message.exchange`);
@@ -89,5 +91,24 @@ export function crossReferenceProblems(scenario: Scenario): string[] {
     });
     Object.keys(step.expect.ready).forEach((q) => needQueue(q, `steps[${i}].expect.ready`));
   });
+  return problems;
+}
+
+/** Every body has its French words, each its own (bodies name messages in consumer scenarios), none left over. */
+function payloadTranslationProblems(scenario: Scenario): string[] {
+  const bodies = new Set(payloadsOf(scenario));
+  if (bodies.size === 0) return [];
+  const fr = scenario.payloads?.fr ?? {};
+  const problems = [...bodies].filter((b) => !(b in fr)).map((b) => `payloads.fr: no French words for "${b}"`);
+  problems.push(
+    ...Object.keys(fr)
+      .filter((b) => !bodies.has(b))
+      .map((b) => `payloads.fr: "${b}" is not a body of this scenario`),
+  );
+  const seen = new Set<string>();
+  for (const words of Object.values(fr)) {
+    if (seen.has(words)) problems.push(`payloads.fr: "${words}" is given to two bodies`);
+    seen.add(words);
+  }
   return problems;
 }

@@ -77,6 +77,15 @@ const common = {
   intro: localized,
   definitions,
   consumers: z.array(consumerDef).optional(),
+  /**
+   * The message bodies in French, by their English text (every body, once
+   * each): a French page shows, and its play publishes, "tâche 1" where the
+   * English one has "task 1" (localize.ts).
+   */
+  payloads: z
+    .object({ fr: z.record(z.string(), z.string()) })
+    .strict()
+    .optional(),
 };
 
 const routingStep = z

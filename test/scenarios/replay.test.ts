@@ -11,6 +11,7 @@ import { startAmqpServer, type AmqpServer } from '../../src/amqp-server/amqp-ser
 import type { Broker } from '../../src/broker/broker.js';
 import { consumerProblems, routingProblems } from '../../src/scenarios/expectations.js';
 import { loadScenarios } from '../../src/scenarios/load-scenarios.js';
+import { localizeScenario } from '../../src/scenarios/localize.js';
 import { playConsumersOnRabbitMq } from '../../src/scenarios/play-consumers-rabbitmq.js';
 import { playScenario } from '../../src/scenarios/play-scenario.js';
 import { requireRabbit } from '../helpers/rabbitmq.js';
@@ -18,7 +19,10 @@ import { requireRabbit } from '../helpers/rabbitmq.js';
 const scenarios = loadScenarios();
 
 function replayAll(label: string, services: () => { broker: Broker; connection: AmqpConnection | null }) {
-  for (const scenario of scenarios) {
+  // In English, and — with their French bodies ("tâche 1"), which name the messages the consumers ack — the
+  // consumer scenarios in French, as a French page plays them.
+  const french = scenarios.filter((s) => s.kind === 'consumers').map((s) => ({ ...localizeScenario(s, 'fr'), id: `${s.id} (fr)` }));
+  for (const scenario of [...scenarios, ...french]) {
     it(`${label}: plays ${scenario.id} step by step as the file expects (${scenario.steps.length} steps)`, async () => {
       const play = await playScenario(scenario, services());
       const problems =

@@ -8,6 +8,7 @@
 import { Router, type Request } from 'express';
 import type { AppServices } from '../app.js';
 import { HttpError } from '../errors.js';
+import { localizeScenario } from '../../scenarios/localize.js';
 import { worded } from '../../i18n/worded-error.js';
 import { translator, wordsWithPrefix, type Lang } from '../i18n/index.js';
 import { codeSnippets } from '../../scenarios/code-snippets.js';
@@ -59,13 +60,14 @@ export function scenariosRouter(services: AppServices): Router {
       return;
     }
     const step = parseStep(req, scenario);
+    const local = localizeScenario(scenario, lang);
     res.render('scenario', {
       title: scenario.title[lang],
-      scenario: pageData(scenario, lang),
+      scenario: pageData(local, lang),
       intro: scenario.intro[lang],
       summary: scenario.summary[lang],
       step,
-      code: codeSnippets(scenario, { lang, t: translator(lang) }),
+      code: codeSnippets(local, { lang, t: translator(lang) }),
       words: wordsWithPrefix(lang, 'scenario.js.'),
       styles: ['/static/css/scenario.css'],
       scripts: ['/static/js/scenario-page.js'],
@@ -77,13 +79,14 @@ export function scenariosRouter(services: AppServices): Router {
   });
 
   router.get('/api/scenarios/:id', (req, res) => {
-    const scenario = find(req.params.id);
     const lang = res.locals.lang as Lang;
+    const scenario = localizeScenario(find(req.params.id), lang);
     res.json({ scenario, code: codeSnippets(scenario, { lang, t: translator(lang) }) });
   });
 
   router.get('/api/scenarios/:id/play', async (req, res) => {
-    const scenario = find(req.params.id);
+    // Played in the asker's language: a French page's messages carry French bodies, and its deliveries name them.
+    const scenario = localizeScenario(find(req.params.id), res.locals.lang as Lang);
     const play = await playScenario(scenario, services);
     res.set('Cache-Control', 'no-store');
     res.json(play);

@@ -1,15 +1,19 @@
-// axe-core (WCAG 2.1 A and AA) on the pages, in both languages: every
-// scenario before stepping and at a step with its why, predict mode asked and
-// revealed, the sandbox, the chat before joining, /live on the machine itself,
-// the class pages' forms, the home page. The pages' CSP forbids injected
-// scripts, so the audit's context bypasses it (the pages are not changed).
+// axe-core (WCAG 2.1 A and AA) on every page and state of the walk
+// (test/helpers/page-walk.ts), in both languages: the scenarios before and
+// after stepping, predict mode asked and revealed, the sandbox empty, filled
+// and with a refusal, the chat before and after joining, /live with traffic,
+// the class teacher's and student's pages at the join, a question, the
+// reveal and a challenge. The pages' CSP forbids injected scripts, so the
+// audit's context bypasses it (the pages are not changed).
 // axe does not look inside SVG: the diagram's contrast is measured in
 // projector-measure.ts.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
-import { loadScenarios } from '../../src/scenarios/load-scenarios.js';
-import { browserAndEmbeddedApp } from '../helpers/browser.js';
+import type { Browser } from 'playwright-core';
+import type { ServerProcess } from '../../tools/server-process.js';
+import { requireBrowser } from '../helpers/browser.js';
+import { startWalkServer, walkPages } from '../helpers/page-walk.js';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -23,57 +27,30 @@ async function violations(page: Page): Promise<string[]> {
 }
 
 describe('accessibility (axe-core, WCAG 2.1 A and AA)', function () {
-  this.timeout(180_000);
-  const held = browserAndEmbeddedApp();
+  this.timeout(300_000);
+  let browser: Browser;
+  let server: ServerProcess;
+
+  before(async function () {
+    browser = await requireBrowser(this);
+    server = await startWalkServer();
+  });
+  after(async () => {
+    await server?.stop();
+  });
 
   for (const lang of ['en', 'fr'] as const) {
-    it(`every scenario page before stepping and at a step with its why (${lang})`, async () => {
-      const context = await held.browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 720 } });
+    it(`every page and state (${lang}): 0 violations`, async () => {
+      const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 720 } });
+      const found: string[] = [];
       try {
-        const page = await context.newPage();
-        for (const s of loadScenarios()) {
-          for (const step of [0, Math.min(3, s.steps.length)]) {
-            await page.goto(`${held.app.url}/scenarios/${s.id}?lang=${lang}&step=${step}`);
-            await page.waitForSelector('[data-scenario-page][data-ready="true"]');
-            assert.deepEqual(await violations(page), [], `${s.id} step ${step}`);
-          }
-        }
+        await walkPages(server, context, lang, async (state, page) => {
+          for (const v of await violations(page)) found.push(`${state} — ${v}`);
+        });
       } finally {
         await context.close();
       }
-    });
-
-    it(`predict mode asked and revealed (${lang})`, async () => {
-      const context = await held.browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 720 } });
-      try {
-        const page = await context.newPage();
-        await page.goto(`${held.app.url}/scenarios/topic?lang=${lang}&step=4`);
-        await page.waitForSelector('[data-scenario-page][data-ready="true"]');
-        await page.check('[data-action="predict"]');
-        await page.click('[data-action="next"]');
-        await page.waitForSelector('[data-scenario-page][data-pending="true"]');
-        assert.deepEqual(await violations(page), [], 'asked');
-        await page.locator('[data-predict-options] input').first().check();
-        await page.click('[data-action="reveal"]');
-        await page.waitForSelector('[data-scenario-page][data-pending="false"]');
-        assert.deepEqual(await violations(page), [], 'revealed');
-      } finally {
-        await context.close();
-      }
-    });
-
-    it(`the home page, the sandbox, the chat, /live, and the class forms (${lang})`, async () => {
-      const context = await held.browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 720 } });
-      try {
-        const page = await context.newPage();
-        for (const path of ['/', '/sandbox', '/chat', '/live', '/class/new', '/join']) {
-          await page.goto(`${held.app.url}${path}?lang=${lang}`);
-          await page.waitForLoadState('networkidle');
-          assert.deepEqual(await violations(page), [], path);
-        }
-      } finally {
-        await context.close();
-      }
+      assert.deepEqual(found, []);
     });
   }
 });

@@ -51,8 +51,13 @@ export type Translate = (key: string, params?: Record<string, string | number>) 
 export function translator(lang: Lang): Translate {
   return (key: string, params: Record<string, string | number> = {}): string => {
     const text = word(lang, key, params) ?? word('en', key, params) ?? key;
-    return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+    return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? spell(params[name], lang) : m));
   };
+}
+
+/** A number of five digits or more as the language writes it (1 048 576, 1,048,576); anything else as it is. public/js/lib/dom.js does the same. */
+function spell(value: string | number, lang: Lang): string {
+  return typeof value === 'number' && Math.abs(value) >= 10000 ? new Intl.NumberFormat(lang).format(value) : String(value);
 }
 
 function word(lang: Lang, key: string, params: Record<string, string | number>): string | undefined {

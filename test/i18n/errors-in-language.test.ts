@@ -39,8 +39,8 @@ const CASES: Case[] = [
     what: 'a body over the limit (413)',
     send: json('/api/run', JSON.stringify({ name: 'x'.repeat(2_000_000) })),
     status: 413,
-    en: /^the request body is larger than \d+ bytes$/,
-    fr: /^le corps de la requête dépasse \d+ octets$/,
+    en: /^the request body is larger than 1,048,576 bytes$/,
+    fr: /^le corps de la requête dépasse 1\u202f048\u202f576 octets$/,
   },
   {
     what: 'a field of the wrong type',

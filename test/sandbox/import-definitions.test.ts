@@ -221,7 +221,7 @@ describe('importing a definitions file', () => {
 
     it('a file over 1 MB', () => {
       const big = JSON.stringify({ queues: [{ name: 'q', arguments: { pad: 'x'.repeat(MAX_BODY_BYTES) } }] });
-      assert.match(refused(big).message, /is too large: \d+ bytes \(the limit is 1048576 bytes, 1 MB\)/);
+      assert.match(refused(big).message, /is too large: [\d,]+ bytes \(the limit is 1,048,576 bytes, 1 MB\)/);
     });
 
     it('nesting deeper than the limit, without recursing into it', () => {

@@ -204,7 +204,7 @@ for (const { kind, make } of brokers) {
           'a payload over 64 KiB',
           { messages: [{ exchange: '', payload: 'x'.repeat(L.payloadBytes + 1) }] },
           'messages[0].payload',
-          /at most 65536 bytes/,
+          /at most 65,536 bytes/,
         ],
         [
           'a queue name over 255 bytes',
@@ -222,7 +222,7 @@ for (const { kind, make } of brokers) {
           'a header table over 16 KiB',
           { messages: [{ exchange: '', properties: { headers: { big: 'x'.repeat(L.tableBytes) } } }] },
           'messages[0].properties.headers',
-          /at most 16384 bytes/,
+          /at most 16,384 bytes/,
         ],
         [
           'headers nested 9 levels deep',

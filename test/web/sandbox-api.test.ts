@@ -78,9 +78,9 @@ describe('sandbox API', () => {
 
       it('a file over 1 MB (400, not 413)', async () => {
         const huge = JSON.stringify({ queues: [{ name: 'q', arguments: { pad: 'x'.repeat(1_100_000) } }] });
-        assert400(await importText(huge), /larger than 1048576 bytes/);
+        assert400(await importText(huge), /larger than 1,048,576 bytes/);
         const asJson = await request(app).post('/api/sandbox/import').set('Content-Type', 'application/json').send(huge);
-        assert400(asJson, /larger than 1048576 bytes/);
+        assert400(asJson, /larger than 1,048,576 bytes/);
       });
 
       it('a deeply nested file', async () => {

@@ -27,7 +27,13 @@ function fill(node, attrs, children) {
 
 /** "Hello {name}" with {placeholders} filled in from params. */
 export function format(text, params = {}) {
-  return String(text).replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
+  const lang = document.documentElement.lang || 'en';
+  return String(text).replace(/\{(\w+)\}/g, (m, name) => (name in params ? spell(params[name], lang) : m));
+}
+
+/** A number of five digits or more as the language writes it (1 048 576, 1,048,576); anything else as it is. */
+export function spell(value, lang) {
+  return typeof value === 'number' && Math.abs(value) >= 10000 ? new Intl.NumberFormat(lang).format(value) : String(value);
 }
 
 /**

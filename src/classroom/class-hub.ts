@@ -21,31 +21,14 @@ import {
   type Refusal,
 } from './class-model.js';
 import { hashSecret, newClassCode, newSecret, normalizeCode, secretMatches } from './class-codes.js';
-import type { ClassRequest } from './class-protocol.js';
+import type { ClassClient, ClassMessage, ClassRequest } from './class-protocol.js';
 import type { ClassEvent, ClassTransport, Following } from './class-transport.js';
 import type { Lessons } from './lessons.js';
 import { ClassLiveServer } from './class-live.js';
 import { CLASS_LIMITS } from './limits.js';
 import { resultsCsv } from './results-csv.js';
 
-/** What the hub sends a page. */
-export type ClassMessage =
-  | { type: 'welcome'; role: 'teacher' | 'student'; code: string; token?: string; studentId?: string }
-  | { type: 'view'; view: unknown }
-  | { type: 'graded'; key: string; text: string; grade: Grade }
-  | { type: 'answered'; key: string; ref?: string }
-  | { type: 'error'; key: string; params?: Record<string, string | number> }
-  | { type: 'ended' }
-  /** Whether the teacher's page is open (on this server): students wait while it is away. */
-  | { type: 'teacher'; here: boolean };
-
-/** One tab on the live channel. */
-export interface ClassClient {
-  send(message: ClassMessage): void;
-  /** Set once the tab said who it is. */
-  session?: { code: string; role: 'teacher' } | { code: string; role: 'student'; studentId: string };
-  bucket?: { tokens: number; at: number };
-}
+export type { ClassClient, ClassMessage } from './class-protocol.js';
 
 interface LiveClass {
   state: ClassState;

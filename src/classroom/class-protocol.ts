@@ -3,6 +3,7 @@
 // connections per host, so 12 student tabs and a teacher tab in one browser
 // all stay live). The page's scripts and the load simulator speak exactly this.
 import { z } from 'zod';
+import type { Grade } from './challenges.js';
 import { CLASS_LIMITS } from './limits.js';
 
 export const CLASS_LIVE_PATH = '/api/class/live';
@@ -41,4 +42,23 @@ export function parseClassRequest(data: string): ClassRequest | null {
   } catch {
     return null;
   }
+}
+
+/** What the hub sends a page. */
+export type ClassMessage =
+  | { type: 'welcome'; role: 'teacher' | 'student'; code: string; token?: string; studentId?: string }
+  | { type: 'view'; view: unknown }
+  | { type: 'graded'; key: string; text: string; grade: Grade }
+  | { type: 'answered'; key: string; ref?: string }
+  | { type: 'error'; key: string; params?: Record<string, string | number> }
+  | { type: 'ended' }
+  /** Whether the teacher's page is open (on this server): students wait while it is away. */
+  | { type: 'teacher'; here: boolean };
+
+/** One tab on the live channel. */
+export interface ClassClient {
+  send(message: ClassMessage): void;
+  /** Set once the tab said who it is. */
+  session?: { code: string; role: 'teacher' } | { code: string; role: 'student'; studentId: string };
+  bucket?: { tokens: number; at: number };
 }

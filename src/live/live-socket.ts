@@ -4,9 +4,9 @@
 // Pausing, stepping and clearing happen in the page alone: nobody changes
 // what another viewer sees.
 import { wsText } from '../util/ws-text.js';
-import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { Server } from 'node:http';
+import type { WebSocket } from 'ws';
+import { WsEndpoint } from '../util/ws-endpoint.js';
 import type { LiveAccess, WatchRequest } from './live-access.js';
 import type { LiveHub } from './live-hub.js';
 
@@ -14,7 +14,9 @@ export const LIVE_VIEW_PATH = '/api/live/ws';
 const MAX_VHOST_CHARS = 255;
 
 export class LiveSocket {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 });
+  private readonly endpoint = new WsEndpoint(LIVE_VIEW_PATH, (ws, req) => this.accept(ws, req.socket.remoteAddress), {
+    maxPayload: 4 * 1024,
+  });
 
   constructor(
     private readonly hub: LiveHub,
@@ -22,20 +24,11 @@ export class LiveSocket {
   ) {}
 
   attach(server: Server): void {
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if ((req.url ?? '').split('?')[0] !== LIVE_VIEW_PATH) return;
-      const origin = req.headers.origin;
-      if (origin !== undefined && hostOf(origin) !== req.headers.host) {
-        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
-        return;
-      }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req.socket.remoteAddress));
-    });
+    this.endpoint.attach(server);
   }
 
-  close(): void {
-    for (const ws of this.wss.clients) ws.terminate();
-    this.wss.close();
+  close(): Promise<void> {
+    return this.endpoint.close();
   }
 
   private accept(ws: WebSocket, remoteAddress: string | undefined): void {
@@ -82,12 +75,4 @@ function parse(text: string): Incoming | null {
   if (m?.type !== 'watch' || typeof m.vhost !== 'string' || m.vhost.length > MAX_VHOST_CHARS) return null;
   const str = (x: unknown) => (typeof x === 'string' && x.length <= 255 ? x : undefined);
   return { type: 'watch', watch: { vhost: m.vhost, user: str(m.user), password: str(m.password), key: str(m.key) } };
-}
-
-function hostOf(origin: string): string | null {
-  try {
-    return new URL(origin).host;
-  } catch {
-    return null;
-  }
 }

@@ -56,7 +56,7 @@ export async function startLive(
     banner: (httpPort) => [...notices, `teacher's live view (every vhost): http://localhost:${httpPort}/live?key=${config.teacherKey}`],
     attach: (server) => socket.attach(server),
     close: async () => {
-      socket.close();
+      await socket.close();
       hub.close();
       await relay?.close();
     },

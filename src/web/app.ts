@@ -85,7 +85,7 @@ export function createApp(services: AppServices): express.Express {
   // Playing a scenario declares, publishes and consumes on the broker too, though it is a GET (same bucket).
   app.get('/api/scenarios/:id/play', publishLimit);
   // The sandbox reads its own bodies (a definitions file over 1 MB is a 400 that names the limit).
-  app.use(sandboxApiRouter(services));
+  app.use(sandboxApiRouter(services.broker));
   app.use(express.json({ limit: '1mb' }));
   app.use('/static', express.static(path.join(root, 'public'), { maxAge: '1h' }));
   app.use('/static/vendor/chart.umd.min.js', (_req, res) => res.sendFile(path.join(root, 'node_modules/chart.js/dist/chart.umd.min.js')));
@@ -103,10 +103,11 @@ export function createApp(services: AppServices): express.Express {
     next();
   });
 
-  app.use(healthRouter(services));
-  app.use(runRouter(services));
+  // Each router gets the services it uses, no more.
+  app.use(healthRouter(services.broker));
+  app.use(runRouter(services.broker));
   app.use(sandboxPageRouter());
-  app.use(scenariosRouter(services));
+  app.use(scenariosRouter({ broker: services.broker, connection: services.connection }));
   if (services.chat) app.use(chatRouter(services.chat));
   if (services.classes) app.use(classRouter(services.classes, { publicUrl: services.publicUrl }));
   if (services.live) app.use(livePageRouter(services.live));

@@ -2,9 +2,9 @@
 // RabbitMQ's memory or disk alarm refuses publishes, 503 "unreachable" when
 // the connection is down or has gone silent (heartbeats missed).
 import { Router } from 'express';
-import type { AppServices } from '../app.js';
+import type { Broker } from '../../broker/broker.js';
 
-export function healthRouter({ broker }: AppServices): Router {
+export function healthRouter(broker: Broker): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     const status = broker.status();

@@ -3,10 +3,10 @@
 // malformed body or a limit exceeded (run-schema.ts); 503 when the broker is
 // away (errors.ts).
 import { Router } from 'express';
-import type { AppServices } from '../app.js';
+import type { Broker } from '../../broker/broker.js';
 import { parseRunRequest } from '../run-schema.js';
 
-export function runRouter({ broker }: AppServices): Router {
+export function runRouter(broker: Broker): Router {
   const router = Router();
   router.post('/api/run', async (req, res) => {
     const request = parseRunRequest(req.body);

@@ -12,7 +12,7 @@
 // is a 400 naming the limit, like every other refusal of a bad file.
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z, ZodError } from 'zod';
-import type { AppServices } from '../app.js';
+import type { Broker } from '../../broker/broker.js';
 import { HttpError, zodToHttpError } from '../errors.js';
 import { worded } from '../../i18n/worded-error.js';
 import { parseRunRequest } from '../run-schema.js';
@@ -64,7 +64,7 @@ const scenarioBody = z
   })
   .strict();
 
-export function sandboxApiRouter({ broker }: AppServices): Router {
+export function sandboxApiRouter(broker: Broker): Router {
   const router = Router();
 
   router.post(

@@ -6,7 +6,8 @@
 // Playing is a GET: it changes nothing that outlives the request (every name
 // is private to the play and deleted), and the page loads it on every visit.
 import { Router, type Request } from 'express';
-import type { AppServices } from '../app.js';
+import type { Broker } from '../../broker/broker.js';
+import type { AmqpConnection } from '../../broker/amqp-connection.js';
 import { HttpError } from '../errors.js';
 import { localizeScenario } from '../../scenarios/localize.js';
 import { worded } from '../../i18n/worded-error.js';
@@ -20,7 +21,8 @@ import type { Scenario } from '../../scenarios/schema.js';
 /** The concepts the home page introduces, in teaching order. */
 const CONCEPTS = ['producer', 'exchange', 'binding', 'queue', 'consumer', 'message', 'vhost'] as const;
 
-export function scenariosRouter(services: AppServices): Router {
+/** `connection`: the broker's AMQP connection when it is RabbitMQ (consumer scenarios play real consumers on it). */
+export function scenariosRouter(services: { broker: Broker; connection?: AmqpConnection | null }): Router {
   const scenarios = loadScenarios();
   const byId = new Map(scenarios.map((s) => [s.id, s]));
   const router = Router();

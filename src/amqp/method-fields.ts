@@ -3,7 +3,7 @@
 // One method carries only some of these; the codec fills every field its
 // method defines, so a field the method lacks reads as undefined. The
 // listener and the live view's observer both read decoded frames through it.
-import type { FieldTable } from '../engine/types.js';
+import type { FieldTable } from './field-table.js';
 
 export interface MethodFields {
   // names

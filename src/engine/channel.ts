@@ -7,12 +7,11 @@
 //   ch.qos(10);                       // per consumer (global = false), as RabbitMQ 3.10
 //   ch.consume('q');                  // deliveries arrive through `deliver`
 //   ch.ack(1); ch.nack(2, { requeue: false }); ch.close();
-import { Cascade } from './cascade.js';
+import { Cascade, type CascadeHost } from './cascade.js';
 import { amqpError, notFound } from './errors.js';
 import { stripCrLf } from './declare.js';
 import type { Consumer, Queue, QueueEntry } from './queue.js';
 import type { AmqpError, DeadLetterRoute, MessageProperties, QueueEvent } from './types.js';
-import type { VirtualHost } from './virtual-host.js';
 
 /** A message handed to a consumer or returned by basic.get. */
 export interface Delivery {
@@ -81,6 +80,19 @@ interface Unacked {
   consumer: ConsumerState | null;
 }
 
+/** What a channel needs from its virtual host (virtual-host.ts, which opens channels). */
+export interface ChannelHost extends CascadeHost {
+  /** The vhost's name, as errors say it. */
+  readonly vhost: string;
+  /** Server-made consumer tags (amq.ctag-N). */
+  nextConsumerTag(): string;
+  /** A queue was used: its x-expires starts again. */
+  touchQueue(name: string): void;
+  /** A consumer left: an auto-delete queue goes with its last consumer. */
+  consumerGone(queueName: string): void;
+  channelClosed(channel: Channel): void;
+}
+
 export class Channel {
   private deliveryTagCount = 0;
   private readonly consumers = new Map<string, ConsumerState>();
@@ -94,7 +106,7 @@ export class Channel {
   private closed = false;
 
   constructor(
-    private readonly vhost: VirtualHost,
+    private readonly vhost: ChannelHost,
     private readonly listener: ChannelListener = {},
     private readonly options: ChannelOptions = {},
   ) {}

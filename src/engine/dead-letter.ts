@@ -15,10 +15,10 @@
 //   - exchange: the DLX; the expiration property is removed;
 //   - headers: an x-death entry for (queue, reason) is added or counted up,
 //     most recent first, and on the first death x-first-death-* are set.
-import type { Cascade } from './cascade.js';
 import type { Queue, StoredMessage } from './queue.js';
 import { routeOnly, routeTraced } from './router.js';
-import type { DeathReason, FieldTable, FieldValue } from './types.js';
+import type { Topology } from './router.js';
+import type { DeadLetterRoute, DeathReason, FieldTable, FieldValue, QueueEvent } from './types.js';
 
 export type { DeathReason } from './types.js';
 
@@ -118,8 +118,18 @@ export function withoutCycles(reason: DeathReason, copy: StoredMessage, targets:
   return { kept, cycles };
 }
 
+/** What dead-lettering reports to: the cascade of one publish (cascade.ts), which calls it. */
+export interface DeadLetterSink {
+  readonly host: Topology & { readonly now: number };
+  /** Record the hops of dead-letter routes too. */
+  readonly trace: boolean;
+  readonly deadLetters: DeadLetterRoute[];
+  event(event: QueueEvent): void;
+  enqueue(message: StoredMessage, queues: string[]): void;
+}
+
 /** rabbit_dead_letter:publish/5, reporting each step to the cascade. */
-export function deadLetter(cascade: Cascade, queue: Queue, message: StoredMessage, reason: DeathReason): void {
+export function deadLetter(cascade: DeadLetterSink, queue: Queue, message: StoredMessage, reason: DeathReason): void {
   const host = cascade.host;
   const dlxName = queue.settings.deadLetterExchange;
   const base = { queue: queue.name, message: message.index };

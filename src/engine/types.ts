@@ -3,11 +3,11 @@
 // (the outcome format of test/conformance/README.md), and the trace that
 // explains every routing decision. Both brokers speak it; the pages draw it.
 
-/** A field value as JSON carries it (amqplib encodes it the same way). */
-export type FieldValue = null | boolean | number | string | FieldValue[] | { [key: string]: FieldValue };
-export type FieldTable = { [key: string]: FieldValue };
-
 import type { ExchangeTypeName } from '../amqp/exchange-types.js';
+import type { FieldTable, FieldValue } from '../amqp/field-table.js';
+
+/** A field value as JSON carries it (amqplib encodes it the same way): AMQP's own, src/amqp/field-table.ts. */
+export type { FieldTable, FieldValue };
 
 export type ExchangeType = ExchangeTypeName;
 

@@ -25,7 +25,7 @@ export function livePageRouter({ programUrl }: LivePageServices): Router {
       defaultUser: isLoopbackAddress(req.socket.remoteAddress) ? 'guest' : '',
       // On the machine itself the page needs no form: it watches "/" as guest does (the header's Live link).
       local: isLoopbackAddress(req.socket.remoteAddress),
-      styles: ['/static/css/scenario.css', '/static/css/sandbox.css', '/static/css/live.css'],
+      styles: ['/static/css/scenario.css', '/static/css/sandbox.css', '/static/css/diagram-tools.css', '/static/css/live.css'],
       scripts: ['/static/js/live-page.js'],
     });
   });

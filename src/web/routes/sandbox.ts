@@ -151,7 +151,7 @@ export function sandboxPageRouter(): Router {
     res.render('sandbox', {
       title: (res.locals.t as (k: string) => string)('sandbox.title'),
       words: JSON.stringify({ ...wordsWithPrefix(lang, 'sandbox.'), ...wordsWithPrefix(lang, 'scenario.js.') }),
-      styles: ['/static/css/scenario.css', '/static/css/sandbox.css'],
+      styles: ['/static/css/scenario.css', '/static/css/sandbox.css', '/static/css/diagram-tools.css'],
       scripts: ['/static/js/sandbox.js'],
     });
   });

@@ -1,15 +1,8 @@
 // The live state the server sends, turned into what the scenario pages'
 // diagram and why panel read (lib/scenario-geometry.js, lib/why-panel.js): a
-// routing scenario with one step per message kept, and its play. Pure: no DOM.
-
-/** The exchanges every vhost has (docs/semantics.md §9): drawn when used without being declared. */
-const PREDECLARED = {
-  'amq.direct': 'direct',
-  'amq.topic': 'topic',
-  'amq.fanout': 'fanout',
-  'amq.headers': 'headers',
-  'amq.match': 'headers',
-};
+// routing scenario with one step per message kept, and its play. Pure (the
+// page's AMQP vocabulary apart): no DOM.
+import { PREDECLARED } from './lib/amqp-vocabulary.js';
 
 export function asScenario(state, messages) {
   const declared = new Set(state.exchanges.map((x) => x.name));

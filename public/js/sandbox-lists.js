@@ -1,6 +1,7 @@
 // The lists of exchanges, queues, bindings and published messages: one <li>
 // per entry with its test hooks (data-entity, data-name, data-index,
 // data-message-index) and its Edit / Remove buttons. Text goes in as text.
+import { PREDECLARED_EXCHANGES } from './lib/amqp-vocabulary.js';
 import { el } from './lib/dom.js';
 
 const flags = (e) => ['durable', 'auto_delete', 'internal'].filter((f) => e[f]);
@@ -84,7 +85,7 @@ export function renderTopology(root, topology, t, refused = []) {
   }
   // Names offered while typing: exchanges (the predeclared ones too) and destinations.
   const exchanges = [
-    ...new Set([...topology.exchanges.map((x) => x.name), 'amq.direct', 'amq.topic', 'amq.fanout', 'amq.headers', 'amq.match']),
+    ...new Set([...topology.exchanges.map((x) => x.name), ...PREDECLARED_EXCHANGES]),
   ];
   root.querySelector('[data-datalist="exchanges"]').replaceChildren(...exchanges.map((name) => el('option', { value: name })));
   const destinations = [...new Set([...topology.queues.map((q) => q.name), ...topology.exchanges.map((x) => x.name)])];

@@ -3,6 +3,7 @@
 // message picked in the list. The sandbox is turned into what those modules
 // read: a routing scenario (one step per message) and its play (what each
 // step did, from the run's outcome and the engine's traces).
+import { PREDECLARED } from './lib/amqp-vocabulary.js';
 import { el } from './lib/dom.js';
 import { layeredLayout } from './lib/layered-layout.js';
 import { routingStepView } from './lib/scenario-geometry.js';
@@ -14,15 +15,6 @@ import { foldWhy } from './sandbox-why-fold.js';
 
 /** Queue arguments that can take a message back out after it arrived (play-routing.ts keeps the same list). */
 const REMOVING_ARGS = ['x-max-length', 'x-max-length-bytes', 'x-message-ttl', 'x-overflow'];
-
-/** The exchanges every vhost has (docs/semantics.md §9); drawn when the sandbox uses them without declaring them. */
-const PREDECLARED = {
-  'amq.direct': 'direct',
-  'amq.topic': 'topic',
-  'amq.fanout': 'fanout',
-  'amq.headers': 'headers',
-  'amq.match': 'headers',
-};
 
 export function asScenario(state) {
   const declared = new Set(state.topology.exchanges.map((x) => x.name));

@@ -3,6 +3,7 @@
 // functions that return a new state; the controller re-renders and re-runs.
 // Removing an exchange or a queue removes its bindings, as RabbitMQ does
 // (docs/semantics.md §2: "deleting a queue or an exchange deletes its bindings").
+import { PREDECLARED_EXCHANGES } from './lib/amqp-vocabulary.js';
 
 const STORAGE_KEY = 'sandbox-state-v1';
 
@@ -42,7 +43,7 @@ export function saveNamed(state, kind, index, entity) {
 }
 
 /** The exchanges every vhost has (semantics §9): the quick-add row binds from them without declaring them. */
-export const PREDECLARED_EXCHANGES = ['amq.direct', 'amq.topic', 'amq.fanout', 'amq.headers', 'amq.match'];
+export { PREDECLARED_EXCHANGES };
 
 /**
  * The quick-add row: exchange → binding key → queue in one go. Declares the

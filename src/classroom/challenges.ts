@@ -4,6 +4,7 @@
 // routes the listed messages (exactly as RabbitMQ 3.10 does) and the answer is
 // right when mine receives exactly the wanted ones. The traces of the
 // messages that went wrong are the "why" shown to the student.
+import { EXCHANGE_TYPES, type ExchangeTypeName } from '../amqp/exchange-types.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +19,7 @@ export const CHALLENGE_QUEUE = 'mine';
 const challengeSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9-]+$/),
-    type: z.enum(['direct', 'topic', 'fanout', 'headers']),
+    type: z.enum(EXCHANGE_TYPES),
     /** What the student writes: a binding key, headers arguments, or the exchange to bind to. */
     answer: z.enum(['routing_key', 'arguments', 'source']),
     title: localized,
@@ -35,7 +36,7 @@ const challengeSchema = z
 
 export interface Challenge {
   id: string;
-  type: 'direct' | 'topic' | 'fanout' | 'headers';
+  type: ExchangeTypeName;
   answer: 'routing_key' | 'arguments' | 'source';
   title: Localized;
   prompt: Localized;

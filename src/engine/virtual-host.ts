@@ -16,6 +16,7 @@
 // What one operation sets off in the queues (deliveries, drops,
 // dead-letters) runs through a Cascade (./cascade.ts), in the order the
 // recorded broker shows.
+import { DEFAULT_EXCHANGE, PREDECLARED_EXCHANGES } from '../amqp/predeclared.js';
 import { Cascade, type CascadeHost } from './cascade.js';
 import {
   Channel,
@@ -37,17 +38,6 @@ import { routeOnly, routeTraced, type ExchangeState, type Topology } from './rou
 import type { AmqpError, BindingDef, ExchangeDef, ExchangeType, FieldTable, MessageSpec, MessageTrace, QueueDef } from './types.js';
 
 export type { ConsumerView, Delivery, Effects } from './channel.js';
-
-/** §9: in every vhost (all durable); amq.rabbitmq.trace is internal. */
-const PREDECLARED: [string, ExchangeType, boolean][] = [
-  ['', 'direct', false],
-  ['amq.direct', 'direct', false],
-  ['amq.topic', 'topic', false],
-  ['amq.fanout', 'fanout', false],
-  ['amq.headers', 'headers', false],
-  ['amq.match', 'headers', false],
-  ['amq.rabbitmq.trace', 'topic', true],
-];
 
 export class VirtualHost implements Topology, DeclaredState, CascadeHost {
   readonly exchanges = new Map<string, ExchangeState>();
@@ -75,7 +65,12 @@ export class VirtualHost implements Topology, DeclaredState, CascadeHost {
   ) {
     this.clock = options.clock ?? 0;
     this.serverName = options.serverName ?? (() => `amq.gen-${(++this.serverNameCount).toString(36).padStart(22, '0')}`);
-    for (const [name, type, internal] of PREDECLARED) {
+    // §9: in every vhost, all durable: the default exchange "" (direct) and the amq.* ones (amq.rabbitmq.trace internal).
+    const predeclared: [string, { type: ExchangeType; internal: boolean }][] = [
+      [DEFAULT_EXCHANGE, { type: 'direct', internal: false }],
+      ...PREDECLARED_EXCHANGES,
+    ];
+    for (const [name, { type, internal }] of predeclared) {
       this.addExchange({ name, type: EXCHANGE_TYPES[type], durable: true, autoDelete: false, internal, args: {} });
     }
   }

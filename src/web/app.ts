@@ -14,6 +14,7 @@ import { errorHandler, HttpError } from './errors.js';
 import { rateLimit } from './rate-limit.js';
 import { otherLangHref, pickLang, translator } from './i18n/index.js';
 import { worded } from '../i18n/worded-error.js';
+import { AMQP_VOCABULARY, AMQP_VOCABULARY_JSON } from '../amqp/vocabulary.js';
 import { healthRouter } from './routes/health.js';
 import { runRouter } from './routes/run.js';
 import { chatRouter } from './routes/chat.js';
@@ -100,6 +101,8 @@ export function createApp(services: AppServices): express.Express {
     res.locals.langSwitchHref = otherLangHref(req.originalUrl, lang);
     res.locals.liveNav = Boolean(services.live);
     res.locals.classNav = Boolean(services.classes);
+    res.locals.amqpVocabulary = AMQP_VOCABULARY_JSON;
+    res.locals.exchangeTypes = AMQP_VOCABULARY.exchangeTypes;
     next();
   });
 

@@ -84,9 +84,7 @@ export function renderTopology(root, topology, t, refused = []) {
     root.querySelector(`[data-empty="${kind}"]`).hidden = items.length > 0;
   }
   // Names offered while typing: exchanges (the predeclared ones too) and destinations.
-  const exchanges = [
-    ...new Set([...topology.exchanges.map((x) => x.name), ...PREDECLARED_EXCHANGES]),
-  ];
+  const exchanges = [...new Set([...topology.exchanges.map((x) => x.name), ...PREDECLARED_EXCHANGES])];
   root.querySelector('[data-datalist="exchanges"]').replaceChildren(...exchanges.map((name) => el('option', { value: name })));
   const destinations = [...new Set([...topology.queues.map((q) => q.name), ...topology.exchanges.map((x) => x.name)])];
   root.querySelector('[data-datalist="destinations"]').replaceChildren(...destinations.map((name) => el('option', { value: name })));

@@ -1,11 +1,8 @@
-// AMQP 0-9-1 frames decoded with amqplib's own codec (lib/defs.js is generated
-// from the spec and knows every method in both directions). Its package
-// `exports` hide lib/, so it is loaded by file path.
-import { createRequire } from 'node:module';
-import path from 'node:path';
-
-const require = createRequire(import.meta.url);
-const lib = path.join(path.dirname(require.resolve('amqplib')), 'lib');
+// AMQP 0-9-1 frames as /live watches them go by: cut and decoded by the
+// listener's own frame reader and codec (src/amqp-server, over amqplib's
+// generated tables), so both read every frame the same way.
+import { decodeMethod, decodeProperties, FRAME, methodName, PROTOCOL_HEADER } from '../amqp-server/codec.js';
+import { FrameReader as RawFrameReader, type RawFrame } from '../amqp-server/frame-reader.js';
 
 export interface MethodFrame {
   type: 'method';
@@ -31,33 +28,14 @@ export interface HeartbeatFrame {
 }
 export type Frame = MethodFrame | HeaderFrame | BodyFrame | HeartbeatFrame;
 
-interface RawFrame {
-  type: number;
-  channel: number;
-  size: number;
-  payload: Buffer;
-  rest: Buffer;
-}
-interface Defs {
-  info(id: number): { name: string };
-  constants: Record<string, number>;
-}
-const defs = require(path.join(lib, 'defs.js')) as Defs;
-const codec = require(path.join(lib, 'frame.js')) as {
-  parseFrame(bin: Buffer, max: number): RawFrame | false;
-  decodeFrame(frame: RawFrame): { id?: number; channel: number; fields?: Record<string, unknown>; size?: number; content?: Buffer };
-};
-
-export const PROTOCOL_HEADER = Buffer.from('AMQP\x00\x00\x09\x01', 'latin1');
-const { FRAME_METHOD, FRAME_HEADER, FRAME_BODY } = defs.constants as { FRAME_METHOD: number; FRAME_HEADER: number; FRAME_BODY: number };
-
 /**
  * Cuts one direction of a connection into frames as bytes arrive. The
  * client's side starts with the 8-byte protocol header. Anything it cannot
  * read makes it stop (the observer only watches; the peers decide).
  */
 export class FrameReader {
-  private buffer: Buffer = Buffer.alloc(0);
+  /** No frame_max: the watcher takes what the peers accepted. */
+  private readonly raw = new RawFrameReader(0);
   private headerPending: boolean;
   private broken = false;
 
@@ -70,31 +48,27 @@ export class FrameReader {
 
   push(chunk: Buffer): void {
     if (this.broken) return;
-    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+    this.raw.push(chunk);
     try {
       if (this.headerPending) {
-        if (this.buffer.length < PROTOCOL_HEADER.length) return;
-        this.buffer = this.buffer.subarray(PROTOCOL_HEADER.length);
+        if (!this.raw.take(PROTOCOL_HEADER.length)) return;
         this.headerPending = false;
       }
-      for (;;) {
-        const raw = codec.parseFrame(this.buffer, 0);
-        if (!raw) return;
-        this.buffer = raw.rest;
-        this.onFrame(toFrame(raw));
-      }
+      for (let raw = this.raw.next(); raw; raw = this.raw.next()) this.onFrame(toFrame(raw));
     } catch {
       this.broken = true; // not AMQP we can read: stop watching, never interfere
-      this.buffer = Buffer.alloc(0);
     }
   }
 }
 
-function toFrame(raw: RawFrame): Frame {
-  const decoded = codec.decodeFrame(raw);
-  if (raw.type === FRAME_METHOD)
-    return { type: 'method', channel: raw.channel, name: defs.info(decoded.id!).name, fields: decoded.fields ?? {} };
-  if (raw.type === FRAME_HEADER) return { type: 'header', channel: raw.channel, size: decoded.size ?? 0, properties: decoded.fields ?? {} };
-  if (raw.type === FRAME_BODY) return { type: 'body', channel: raw.channel, content: decoded.content ?? Buffer.alloc(0) };
+function toFrame({ type, channel, payload }: RawFrame): Frame {
+  if (type === FRAME.METHOD) {
+    const id = payload.readUInt32BE(0);
+    return { type: 'method', channel, name: methodName(id) ?? `unknown method ${id}`, fields: decodeMethod(id, payload.subarray(4)) };
+  }
+  if (type === FRAME.HEADER) {
+    return { type: 'header', channel, size: Number(payload.readBigUInt64BE(4)), properties: decodeProperties(payload.subarray(12)) };
+  }
+  if (type === FRAME.BODY) return { type: 'body', channel, content: payload };
   return { type: 'heartbeat', channel: 0 };
 }

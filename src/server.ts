@@ -30,12 +30,13 @@ async function main(): Promise<void> {
           (socket, vhostKey) => tapSocket(socket, vhostKey, (vhost, e) => hub.onEvent(vhost, e)),
         )
       : null;
+  const publicListener = listener?.public ? listener.server : null;
   // The chat shares the broker's single AMQP connection; with the embedded
   // broker it talks AMQP to the listener, where outside programs join it.
-  const chatOnListener = listener ? await connectToListener(listener) : null;
+  const chatOnListener = listener ? await connectToListener(listener.server) : null;
   const chat = createChatHub({
-    connection,
-    listener: chatOnListener && listener ? { connection: chatOnListener, url: listener.url } : null,
+    connection: connection ?? chatOnListener!,
+    listener: listener ? { url: publicListener?.url ?? null } : null,
     secret: process.env.CHAT_SECRET,
     logger,
   });
@@ -44,12 +45,12 @@ async function main(): Promise<void> {
   const live = await startLive(
     config,
     hub,
-    listener
+    publicListener
       ? {
           host: '127.0.0.1',
-          port: listener.port,
-          url: listener.url,
-          vhostKey: (user: string, requested: string) => listener.vhostKey(user, requested),
+          port: publicListener.port,
+          url: publicListener.url,
+          vhostKey: (user: string, requested: string) => publicListener.vhostKey(user, requested),
         }
       : null,
   );
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
     // Open WebSockets would keep server.close() waiting: the chat closes them
     // (and its consumers, which hands unacknowledged messages back to RabbitMQ).
     const chatClosed = Promise.all([chat.close().catch(() => {}), classes.close().catch(() => {}), live.close().catch(() => {})]);
-    void listener?.close();
+    void listener?.server.close();
     server.close(() => {
       void chatClosed.then(() => chatOnListener?.close()).finally(() => broker.close().finally(() => process.exit(0)));
     });
@@ -93,19 +94,16 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-/** The chat's own connection to the embedded broker's listener (null, and said, if it cannot connect: the chat then stays in-process). */
-async function connectToListener(listener: AmqpServer): Promise<AmqpConnection | null> {
+/** The chat's own connection to the embedded broker's listener (its loopback port: a failure there is the server's own, fatal). */
+async function connectToListener(listener: AmqpServer): Promise<AmqpConnection> {
   // Its own loopback port onto the same broker: programs on the public port reach the chat's queues, /live does not draw it.
   const connection = new AmqpConnection(`amqp://guest:guest@127.0.0.1:${listener.insidePort}`, { connectionName: 'playground chat' });
   try {
-    await connection.start(2000);
+    await connection.start(5000);
     return connection;
   } catch (err) {
-    logger.warn(
-      `the chat could not reach the AMQP listener (${(err as Error).message}); it runs in-process, out of reach of outside programs`,
-    );
     await connection.close();
-    return null;
+    throw new Error(`the chat could not reach the embedded broker's own AMQP port (${(err as Error).message})`, { cause: err });
   }
 }
 

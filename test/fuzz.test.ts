@@ -18,7 +18,6 @@ import type { Broker } from '../src/broker/broker.js';
 import { EmbeddedBroker } from '../src/broker/embedded-broker.js';
 import { RabbitMqBroker } from '../src/broker/rabbitmq-broker.js';
 import { ChatHub } from '../src/chat/chat-hub.js';
-import { EmbeddedChat } from '../src/chat/embedded-chat.js';
 import { RabbitMqChat } from '../src/chat/rabbitmq-chat.js';
 import { normalizeState } from '../src/sandbox/sandbox-state.js';
 import { encodeShareLink } from '../src/sandbox/share-link.js';
@@ -29,6 +28,7 @@ import { AMQP_URL, requireRabbit } from './helpers/rabbitmq.js';
 import { shopDefinitions } from './sandbox/fixtures.js';
 import { tutorialState } from './sandbox/tutorial.js';
 import { ClassVhost } from '../tools/classroom-load/after-class.js';
+import { embeddedChatHub } from './chat/fixture.js';
 
 // 16,000 bodies: two thirds (> 10,000) to /api/run, the sandbox import and the chat endpoints, the rest to the other sandbox endpoints.
 const TOTAL = Number(process.env.FUZZ_BODIES ?? 16_000);
@@ -212,7 +212,7 @@ describe('fuzzing the endpoints that take user input', function () {
     let hub: ChatHub;
 
     before(async () => {
-      hub = new ChatHub(new EmbeddedChat(), { secret: randomBytes(32) });
+      hub = await embeddedChatHub();
       ({ server, base, token } = await serve(new EmbeddedBroker(), hub));
     });
     after(async () => {

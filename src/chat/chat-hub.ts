@@ -94,7 +94,8 @@ export class ChatHub {
   }
 
   naming() {
-    const broker = this.options.onListener ? 'listener' : this.service.kind;
+    // On the embedded broker's listener: programs can join when its port is public (a URL to give them).
+    const broker = this.options.onListener ? (this.options.brokerUrl ? 'listener' : 'embedded') : this.service.kind;
     return { broker, url: this.options.brokerUrl ?? null, ...chatNaming() };
   }
 

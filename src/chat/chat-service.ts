@@ -1,7 +1,7 @@
-// The chat's view of a broker: a few AMQP operations, implemented on a real
-// RabbitMQ (rabbitmq-chat.ts) and in-process (embedded-chat.ts). The chat's
-// rules — who may take which name, where a message goes — live once, above
-// this (participants.ts, chat-hub.ts), so both brokers behave alike.
+// The chat's view of a broker: a few AMQP operations, implemented once with
+// amqplib (rabbitmq-chat.ts) on RabbitMQ or on the embedded broker's AMQP
+// listener. The chat's rules — who may take which name, where a message goes
+// — live above this (participants.ts, chat-hub.ts).
 import type { ChatMessage, OutgoingMessage } from './chat-message.js';
 
 export interface QueueInfo {

@@ -1,20 +1,20 @@
-// The chat for a server process: on RabbitMQ when selectBroker() found one
-// (sharing its single AMQP connection); with the embedded broker, over a
-// connection to the embedded broker's own AMQP listener, so that outside
-// programs (the report's pika chat) reach it as they would reach RabbitMQ;
-// in-process only when there is no listener (AMQP_LISTEN=off, port taken).
+// The chat for a server process, one implementation (amqplib) on either
+// broker: on RabbitMQ when selectBroker() found one (sharing its single AMQP
+// connection); with the embedded broker, over the chat's own connection to
+// the embedded broker's AMQP listener — its public port's broker, so that
+// outside programs (the report's pika chat) reach the chat as they would
+// reach RabbitMQ, or a private loopback port when there is no public one.
 import type { Logger } from 'pino';
 import type { AmqpConnection } from '../broker/amqp-connection.js';
 import { ChatHub } from './chat-hub.js';
-import { EmbeddedChat } from './embedded-chat.js';
 import { RabbitMqChat } from './rabbitmq-chat.js';
 import { chatSecret } from './token.js';
 
 export interface CreateChatOptions {
-  /** The server's connection to RabbitMQ (null with the embedded broker). */
-  connection: AmqpConnection | null;
-  /** With the embedded broker: a connection to its listener, and the URL programs use to reach it. */
-  listener?: { connection: AmqpConnection; url: string } | null;
+  /** RabbitMQ's connection; with the embedded broker, the chat's own connection to its listener. */
+  connection: AmqpConnection;
+  /** With the embedded broker: the URL programs reach its listener at (null: the listener is private, programs cannot). */
+  listener?: { url: string | null } | null;
   /** CHAT_SECRET (optional; see chatSecret). */
   secret?: string | undefined;
   logger?: Logger;
@@ -22,7 +22,7 @@ export interface CreateChatOptions {
 
 export function createChatHub({ connection, listener, secret, logger }: CreateChatOptions): ChatHub {
   const log = logger ? { logger } : {};
-  if (connection) {
+  if (!listener) {
     return new ChatHub(new RabbitMqChat(connection), {
       secret: chatSecret(secret, connection.url),
       ...log,
@@ -31,12 +31,10 @@ export function createChatHub({ connection, listener, secret, logger }: CreateCh
   }
   // The listener's URL is the same on every machine (guest:guest@localhost):
   // never a secret to derive tokens from; its chat lives in this process anyway.
-  if (listener)
-    return new ChatHub(new RabbitMqChat(listener.connection), {
-      secret: chatSecret(secret, null),
-      ...log,
-      brokerUrl: listener.url,
-      onListener: true,
-    });
-  return new ChatHub(new EmbeddedChat(), { secret: chatSecret(secret, null), ...log, brokerUrl: null });
+  return new ChatHub(new RabbitMqChat(connection), {
+    secret: chatSecret(secret, null),
+    ...log,
+    brokerUrl: listener.url,
+    onListener: true,
+  });
 }

@@ -154,7 +154,20 @@ async function execute(conn: ChannelModel, ops: Op[], prefix: string): Promise<u
   // Let the last deliveries arrive: a round trip on the channel, then a moment.
   await channel!.checkExchange('amq.direct').catch(() => {});
   await new Promise((r) => setTimeout(r, 30));
-  log.push(['deliveries', deliveries]);
+  // Which of two queues' deliveries of one publish reaches the channel first
+  // (and takes the lower delivery tag) is a race between RabbitMQ's queue
+  // processes: the tags are compared as the set a run used, and as
+  // increasing for each consumer, not one by one.
+  const received = deliveries.map((list) => list.filter((d): d is { tag: number } => typeof d === 'object' && d !== null));
+  log.push(['deliveries', deliveries.map((list) => list.map((d) => (typeof d === 'object' && d !== null ? { ...d, tag: '…' } : d)))]);
+  log.push([
+    'delivery tags',
+    received
+      .flat()
+      .map((d) => d.tag)
+      .sort((a, b) => a - b),
+    received.map((list) => list.every((d, i) => i === 0 || list[i - 1].tag < d.tag)),
+  ]);
   return log;
 
   async function step(ch: ConfirmChannel, o: Op): Promise<unknown> {

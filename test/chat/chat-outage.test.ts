@@ -9,14 +9,13 @@ import request from 'supertest';
 import { AmqpConnection } from '../../src/broker/amqp-connection.js';
 import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
 import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
-import { EmbeddedChat } from '../../src/chat/embedded-chat.js';
 import { ChatHub } from '../../src/chat/chat-hub.js';
 import { inboxOf } from '../../src/chat/naming.js';
 import { RabbitMqChat } from '../../src/chat/rabbitmq-chat.js';
 import { createApp } from '../../src/web/app.js';
 import { AMQP_URL, requireRabbit } from '../helpers/rabbitmq.js';
 import { closeConnectionNamed } from '../../tools/rabbitmqctl.js';
-import { deleteChatQueues, LiveTestClient, uniqueName } from './fixture.js';
+import { deleteChatQueues, embeddedChatHub, LiveTestClient, uniqueName } from './fixture.js';
 
 describe('chat when the broker drops the connection', function () {
   this.timeout(30_000);
@@ -89,7 +88,7 @@ describe('chat when the broker drops the connection', function () {
 
 describe('chat on an app started with app.listen (no explicit attach)', () => {
   it('serves the live channel once a page has been loaded from that server', async () => {
-    const hub = new ChatHub(new EmbeddedChat(), { secret: randomBytes(32) });
+    const hub = await embeddedChatHub();
     const server = createApp({ broker: new EmbeddedBroker(), chat: hub }).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

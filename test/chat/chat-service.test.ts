@@ -6,7 +6,6 @@ import type { GetMessage } from 'amqplib';
 import type { AmqpConnection } from '../../src/broker/amqp-connection.js';
 import type { OutgoingMessage } from '../../src/chat/chat-message.js';
 import { NoRouteError, type ChatService, type Delivery } from '../../src/chat/chat-service.js';
-import { EmbeddedChat } from '../../src/chat/embedded-chat.js';
 import { CHAT_EXCHANGE, inboxOf, personKey, roomKey } from '../../src/chat/naming.js';
 import { RabbitMqChat } from '../../src/chat/rabbitmq-chat.js';
 import { requireRabbit } from '../helpers/rabbitmq.js';
@@ -29,14 +28,12 @@ function message(over: Partial<OutgoingMessage>): OutgoingMessage {
 for (const kind of SERVICE_KINDS) {
   describe(`chat service on the ${kind} broker`, function () {
     let service: ChatService;
-    let connection: AmqpConnection | null = null;
+    let connection: AmqpConnection;
     const queues: string[] = [];
 
     before(async function () {
       connection = await connectionFor(this, kind);
-      service = connection
-        ? new RabbitMqChat(connection, { inboxExpiresMs: EXPIRES_MS })
-        : new EmbeddedChat({ inboxExpiresMs: EXPIRES_MS });
+      service = new RabbitMqChat(connection, { inboxExpiresMs: EXPIRES_MS });
     });
     after(async () => {
       await service?.close();

@@ -10,19 +10,24 @@ import { startAmqpServer, type AmqpServer } from '../../src/amqp-server/amqp-ser
 import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
 import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
 import { ChatHub } from '../../src/chat/chat-hub.js';
-import { EmbeddedChat } from '../../src/chat/embedded-chat.js';
 import { RabbitMqChat } from '../../src/chat/rabbitmq-chat.js';
 import type { LiveEvent } from '../../src/chat/live-protocol.js';
 import { CHAT_EXCHANGE, INBOX_PREFIX, inboxOf, leaseOf } from '../../src/chat/naming.js';
 import { createApp } from '../../src/web/app.js';
 import { requireRabbit } from '../helpers/rabbitmq.js';
 
-export type Kind = 'embedded' | 'rabbitmq' | 'listener';
+/** The chat is written once (amqplib): on RabbitMQ, and on the embedded broker's AMQP listener as `npm start` runs it. */
+export type Kind = 'embedded' | 'rabbitmq';
 export const KINDS: Kind[] = ['embedded', 'rabbitmq'];
-/** Also the RabbitMQ code path over the embedded broker's AMQP listener (the chat written once, run on both). */
-export const SERVICE_KINDS: Kind[] = [...KINDS, 'listener'];
+export const SERVICE_KINDS: Kind[] = KINDS;
 
 let listener: Promise<{ server: AmqpServer; connection: AmqpConnection }> | null = null;
+
+/** The embedded broker's listener of this test process (started with the first call): where programs would connect. */
+export async function listenerUrl(): Promise<string> {
+  await listenerConnection();
+  return (await listener!).server.url;
+}
 
 /** One listener and one amqplib connection to it for the test process, closed at the end. */
 export async function listenerConnection(): Promise<AmqpConnection> {
@@ -42,11 +47,19 @@ after(async () => {
   await server.close();
 });
 
-/** The connection a kind of broker runs on (null: the embedded chat, no AMQP at all). */
-export async function connectionFor(ctx: Mocha.Context, kind: Kind): Promise<AmqpConnection | null> {
+/** The connection a kind of broker runs the chat on. */
+export async function connectionFor(ctx: Mocha.Context, kind: Kind): Promise<AmqpConnection> {
   if (kind === 'rabbitmq') return requireRabbit(ctx);
-  if (kind === 'listener') return listenerConnection();
-  return null;
+  return listenerConnection();
+}
+
+/** A chat hub as `npm start` makes it with the embedded broker (over its listener), for tests that need one. */
+export async function embeddedChatHub(): Promise<ChatHub> {
+  return new ChatHub(new RabbitMqChat(await listenerConnection()), {
+    secret: randomBytes(32),
+    brokerUrl: await listenerUrl(),
+    onListener: true,
+  });
 }
 
 /** A participant name no other test (or test run) uses: "Otana_k3f9a1". */
@@ -58,7 +71,7 @@ export interface ChatApp {
   kind: Kind;
   url: string;
   hub: ChatHub;
-  connection: AmqpConnection | null;
+  connection: AmqpConnection;
   /** Queues to delete afterwards (RabbitMQ); chat.<name> for every name passed to forget(). */
   forget(...names: string[]): void;
   forgetQueue(...queues: string[]): void;
@@ -75,14 +88,14 @@ export interface ChatAppOptions {
 export async function startChatApp(ctx: Mocha.Context, kind: Kind, options: ChatAppOptions = {}): Promise<ChatApp> {
   const connection = await connectionFor(ctx, kind);
   const { presenceHeartbeatMs, ...serviceOptions } = options;
-  const service = connection ? new RabbitMqChat(connection, serviceOptions) : new EmbeddedChat(serviceOptions);
+  const service = new RabbitMqChat(connection, serviceOptions);
   const hub = new ChatHub(service, {
     secret: randomBytes(32),
-    brokerUrl: connection?.redactedUrl ?? null,
+    ...(kind === 'embedded' ? { brokerUrl: await listenerUrl(), onListener: true } : { brokerUrl: connection.redactedUrl }),
     ...(presenceHeartbeatMs ? { presenceHeartbeatMs } : {}),
     ...(options.leaseMs ? { tokenTtlMs: options.leaseMs } : {}),
   });
-  const broker = connection ? new RabbitMqBroker(connection) : new EmbeddedBroker();
+  const broker = kind === 'rabbitmq' ? new RabbitMqBroker(connection) : new EmbeddedBroker();
   const server = http.createServer(createApp({ broker, chat: hub, rateLimit: { perSecond: 1000, burst: 1000 } }));
   hub.attach(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -99,7 +112,7 @@ export async function startChatApp(ctx: Mocha.Context, kind: Kind, options: Chat
       await hub.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      if (connection) await deleteChatQueues(connection, [...queues]);
+      await deleteChatQueues(connection, [...queues]);
     },
   };
 }

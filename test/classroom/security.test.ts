@@ -12,18 +12,17 @@ import request from 'supertest';
 import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
 import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
 import { ChatHub } from '../../src/chat/chat-hub.js';
-import { EmbeddedChat } from '../../src/chat/embedded-chat.js';
 import { RabbitMqChat } from '../../src/chat/rabbitmq-chat.js';
 import { readConfig } from '../../src/config.js';
 import { loadScenarios } from '../../src/scenarios/load-scenarios.js';
 import { createApp } from '../../src/web/app.js';
 import { requireRabbit } from '../helpers/rabbitmq.js';
 import { startServer } from '../../tools/server-process.js';
-import { deleteChatQueues, LiveTestClient, uniqueName } from '../chat/fixture.js';
+import { deleteChatQueues, embeddedChatHub, LiveTestClient, uniqueName } from '../chat/fixture.js';
 import { call, tutorial5 } from './fault-kit.js';
 
-function embeddedApp(rateLimit = { perSecond: 1e9, burst: 1e9 }) {
-  return createApp({ broker: new EmbeddedBroker(), chat: new ChatHub(new EmbeddedChat(), { secret: randomBytes(32) }), rateLimit });
+async function embeddedApp(rateLimit = { perSecond: 1e9, burst: 1e9 }) {
+  return createApp({ broker: new EmbeddedBroker(), chat: await embeddedChatHub(), rateLimit });
 }
 
 /** "default-src 'self'; script-src 'self'" → {"default-src": ["'self'"], …} */
@@ -38,7 +37,10 @@ function directives(csp: string): Record<string, string[]> {
 }
 
 describe('security headers and the Content-Security-Policy', () => {
-  const app = embeddedApp();
+  let app: Awaited<ReturnType<typeof embeddedApp>>;
+  before(async () => {
+    app = await embeddedApp();
+  });
   const pages = [
     '/',
     '/?lang=fr',
@@ -122,7 +124,7 @@ describe('the per-client rate limit', () => {
   let base: string;
 
   before(async () => {
-    server = http.createServer(embeddedApp({ perSecond: 1, burst: 3 }));
+    server = http.createServer(await embeddedApp({ perSecond: 1, burst: 3 }));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });

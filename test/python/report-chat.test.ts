@@ -115,7 +115,7 @@ describe('the report’s pika program chats with a browser tab (issue 8)', funct
       assert.equal(await second.stop(), 0, second.lines().join('\n'));
     }
     // As pika's queue_declare(queue=…) makes it: not durable, no arguments (equivalent, no 406).
-    const channel = await chat.connection!.createChannel();
+    const channel = await chat.connection.createChannel();
     await channel.assertQueue(taskQueue1, { durable: false });
     await assert.rejects(channel.assertQueue(taskQueue1, { durable: true }), /406|PRECONDITION|durable/);
   });

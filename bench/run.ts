@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { benchApiRun } from './api-run.js';
 import { benchChat } from './chat.js';
 import { benchClass } from './class.js';
+import { benchListener } from './listener.js';
 import { benchLive } from './live.js';
 import { AMQP_URL } from './lib/amqp-url.js';
 import { describeMachine, machineInfo } from './lib/machine.js';
@@ -25,6 +26,7 @@ const BENCHMARKS: Record<string, (quick: boolean) => Row[] | Promise<Row[]>> = {
   page: (quick) => benchPageWeight({ quick }),
   live: (quick) => benchLive({ quick }),
   class: (quick) => benchClass({ quick }),
+  listener: (quick) => benchListener({ quick }),
 };
 
 async function main(): Promise<void> {

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { benchApiRun } from '../../bench/api-run.js';
 import { benchChat } from '../../bench/chat.js';
 import { benchClass } from '../../bench/class.js';
+import { benchListener } from '../../bench/listener.js';
 import { CHROMIUM } from '../../tools/chromium.js';
 import type { Row } from '../../bench/lib/result.js';
 import { benchPageWeight } from '../../bench/page-weight.js';
@@ -61,6 +62,16 @@ describe('benchmarks (smoke: tiny sizes, no timing asserted)', function () {
       for (const row of rows.filter((r) => r.benchmark.includes('lost'))) assert.equal(row.figure.value, 0, row.benchmark);
       assert.deepEqual(
         (await leftovers('xtp.class.')).filter((n) => !before.has(n)),
+        [],
+      );
+    });
+
+    it('listener: measures (a) to (c) beside RabbitMQ with the same client, and leaves nothing on RabbitMQ', async function () {
+      this.timeout(120_000);
+      const before = new Set(await leftovers('xtp.bench-listener.'));
+      assertMeasured(await benchListener({ quick: true }), 3);
+      assert.deepEqual(
+        (await leftovers('xtp.bench-listener.')).filter((n) => !before.has(n)),
         [],
       );
     });

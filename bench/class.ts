@@ -317,6 +317,10 @@ async function restartRun(first: ServerProcess, quick: boolean): Promise<{ serve
           `the server was down, sent (again) by their students once back; a new server in ${(restartMs / 1000).toFixed(1)} s`,
       },
     };
+  } catch (err) {
+    // The new process is this function's to stop when it cannot hand it back (the caller stops the one it gave).
+    if (server !== first) await server.stop();
+    throw err;
   } finally {
     teacher.close();
     for (const seat of seats) seat.client?.close();

@@ -1,6 +1,7 @@
 // Parses untrusted JSON text within the sandbox's bounds: size, then nesting
 // (before JSON.parse, so no parser or validator ever recurses that deep).
 import { textDepthExceeds } from './json-depth.js';
+import type { Wording } from '../i18n/worded-error.js';
 import { SandboxInputError } from './import-error.js';
 import { MAX_BODY_BYTES, MAX_DEPTH } from './limits.js';
 
@@ -16,21 +17,25 @@ export function parseJsonText(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    const { key, params } = jsonSyntaxError(err as Error);
-    throw refuse(key, params);
+    throw new SandboxInputError(invalidJson(err as Error, what));
   }
 }
 
 /**
- * Where V8's JSON.parse stopped, from its (English) message, as a catalog
- * key and parameters: "at position 5" → character 6, "Unexpected token 'x'"
- * → the character, "Unexpected end" → it ends too early.
+ * "`what` is not valid JSON", saying where V8's JSON.parse stopped, read from
+ * its (English) message: "at position 5" → character 6, "Unexpected token
+ * 'x'" → the character, "Unexpected end" → it ends too early. `what`: a
+ * catalog key ("the request body").
  */
-export function jsonSyntaxError(err: Error): { key: string; params: Record<string, string | number> } {
+export function invalidJson(err: Error, what: string): Wording {
   const position = /at position (\d+)/.exec(err.message);
-  if (position) return { key: 'error.json.invalid-at', params: { at: Number(position[1]) + 1 } };
   const token = /^Unexpected token '(.)'/u.exec(err.message);
-  if (token) return { key: 'error.json.invalid-token', params: { token: token[1] } };
-  if (/Unexpected end/.test(err.message)) return { key: 'error.json.truncated', params: {} };
-  return { key: 'error.json.invalid', params: {} };
+  const [key, params]: [string, Record<string, string | number>] = position
+    ? ['error.json.invalid-at', { at: Number(position[1]) + 1 }]
+    : token
+      ? ['error.json.invalid-token', { token: token[1] }]
+      : /Unexpected end/.test(err.message)
+        ? ['error.json.truncated', {}]
+        : ['error.json.invalid', {}];
+  return (t) => t(key, { what: t(what), ...params });
 }

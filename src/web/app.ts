@@ -91,6 +91,9 @@ export function createApp(services: AppServices): express.Express {
   app.use('/static', express.static(path.join(root, 'public'), { maxAge: '1h' }));
   app.use('/static/vendor/chart.umd.min.js', (_req, res) => res.sendFile(path.join(root, 'node_modules/chart.js/dist/chart.umd.min.js')));
 
+  // AMQP's names, the same for every page (src/amqp/vocabulary.ts).
+  app.locals.amqpVocabulary = AMQP_VOCABULARY_JSON;
+  app.locals.exchangeTypes = AMQP_VOCABULARY.exchangeTypes;
   // Every page knows its language, its words and the broker in use.
   app.use((req, res, next) => {
     const lang = pickLang(req.query.lang, req.get('accept-language'));
@@ -101,8 +104,6 @@ export function createApp(services: AppServices): express.Express {
     res.locals.langSwitchHref = otherLangHref(req.originalUrl, lang);
     res.locals.liveNav = Boolean(services.live);
     res.locals.classNav = Boolean(services.classes);
-    res.locals.amqpVocabulary = AMQP_VOCABULARY_JSON;
-    res.locals.exchangeTypes = AMQP_VOCABULARY.exchangeTypes;
     next();
   });
 

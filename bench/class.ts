@@ -13,7 +13,7 @@
 //     confirmed, as the student page does.
 // The server runs as `npm start` runs it (compiled), one process per broker.
 import amqp from 'amqplib';
-import { classNames } from '../src/classroom/rabbitmq-transport.js';
+import { classNames } from '../src/classroom/amqp-transport.js';
 import { launchChromium } from '../tools/chromium.js';
 import { buildServer } from '../tools/build-server.js';
 import { ClassClient, startClass, type Received } from '../tools/class-client.js';

@@ -31,17 +31,20 @@ async function main(): Promise<void> {
         )
       : null;
   const publicListener = listener?.public ? listener.server : null;
-  // The chat shares the broker's single AMQP connection; with the embedded
-  // broker it talks AMQP to the listener, where outside programs join it.
-  const chatOnListener = listener ? await connectToListener(listener.server) : null;
+  // The app is one AMQP client of whichever broker runs: RabbitMQ's single
+  // connection, or its own connection to the embedded broker's listener
+  // (where outside programs join the chat). The chat, the consumer plays and
+  // the classes share it.
+  const ownListenerConnection = listener ? await connectToListener(listener.server) : null;
+  const client = connection ?? ownListenerConnection!;
   const chat = createChatHub({
-    connection: connection ?? chatOnListener!,
+    connection: client,
     listener: listener ? { url: publicListener?.url ?? null } : null,
     secret: process.env.CHAT_SECRET,
     logger,
   });
-  // Classes too: carried by RabbitMQ when there is one (two servers share a class).
-  const classes = createClassHub({ connection, logger });
+  // Classes are carried by the broker (on RabbitMQ, two servers share a class).
+  const classes = createClassHub({ connection: client, logger });
   const live = await startLive(
     config,
     hub,
@@ -56,7 +59,7 @@ async function main(): Promise<void> {
   );
   const app = createApp({
     broker,
-    connection,
+    connection: client,
     logger,
     chat,
     classes,
@@ -83,7 +86,7 @@ async function main(): Promise<void> {
     const chatClosed = Promise.all([chat.close().catch(() => {}), classes.close().catch(() => {}), live.close().catch(() => {})]);
     void listener?.server.close();
     server.close(() => {
-      void chatClosed.then(() => chatOnListener?.close()).finally(() => broker.close().finally(() => process.exit(0)));
+      void chatClosed.then(() => ownListenerConnection?.close()).finally(() => broker.close().finally(() => process.exit(0)));
     });
     server.closeIdleConnections();
     // Past this, give up waiting (exit 1): longer than the longest run (a run at
@@ -94,16 +97,16 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-/** The chat's own connection to the embedded broker's listener (its loopback port: a failure there is the server's own, fatal). */
+/** The app's own connection to the embedded broker's listener (its loopback port: a failure there is the server's own, fatal). */
 async function connectToListener(listener: AmqpServer): Promise<AmqpConnection> {
   // Its own loopback port onto the same broker: programs on the public port reach the chat's queues, /live does not draw it.
-  const connection = new AmqpConnection(`amqp://guest:guest@127.0.0.1:${listener.insidePort}`, { connectionName: 'playground chat' });
+  const connection = new AmqpConnection(`amqp://guest:guest@127.0.0.1:${listener.insidePort}`, { connectionName: 'playground' });
   try {
     await connection.start(5000);
     return connection;
   } catch (err) {
     await connection.close();
-    throw new Error(`the chat could not reach the embedded broker's own AMQP port (${(err as Error).message})`, { cause: err });
+    throw new Error(`the app could not reach the embedded broker's own AMQP port (${(err as Error).message})`, { cause: err });
   }
 }
 

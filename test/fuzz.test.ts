@@ -18,7 +18,7 @@ import type { Broker } from '../src/broker/broker.js';
 import { EmbeddedBroker } from '../src/broker/embedded-broker.js';
 import { RabbitMqBroker } from '../src/broker/rabbitmq-broker.js';
 import { ChatHub } from '../src/chat/chat-hub.js';
-import { RabbitMqChat } from '../src/chat/rabbitmq-chat.js';
+import { AmqpChat } from '../src/chat/amqp-chat.js';
 import { normalizeState } from '../src/sandbox/sandbox-state.js';
 import { encodeShareLink } from '../src/sandbox/share-link.js';
 import { createApp } from '../src/web/app.js';
@@ -277,7 +277,7 @@ describe('fuzzing the endpoints that take user input', function () {
       await vhost.create();
       connection = new AmqpConnection(vhost.url, { connectionName: `playground fuzz ${vhost.name}` });
       await connection.start();
-      hub = new ChatHub(new RabbitMqChat(connection), { secret: randomBytes(32) });
+      hub = new ChatHub(new AmqpChat(connection), { secret: randomBytes(32) });
       ({ server, base, token } = await serve(new RabbitMqBroker(connection), hub, connection));
     });
     after(async () => {

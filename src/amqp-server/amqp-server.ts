@@ -91,7 +91,11 @@ export async function startAmqpServer(options: AmqpServerOptions): Promise<AmqpS
         connections.delete(c);
         publishers.delete(c);
       },
+      // The memory alarm blocks programs, not the app's own connection (the
+      // inside port): a student's flood must not stop the class or the chat,
+      // whose own bytes the app bounds (class and chat limits).
       published: (c) => {
+        if (!observed) return;
         publishers.add(c);
         if (alarm) c.block('low on memory');
       },

@@ -1,5 +1,5 @@
 // The chat's view of a broker: a few AMQP operations, implemented once with
-// amqplib (rabbitmq-chat.ts) on RabbitMQ or on the embedded broker's AMQP
+// amqplib (amqp-chat.ts) on RabbitMQ or on the embedded broker's AMQP
 // listener. The chat's rules — who may take which name, where a message goes
 // — live above this (participants.ts, chat-hub.ts).
 import type { ChatMessage, OutgoingMessage } from './chat-message.js';

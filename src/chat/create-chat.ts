@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import type { AmqpConnection } from '../broker/amqp-connection.js';
 import { ChatHub } from './chat-hub.js';
-import { RabbitMqChat } from './rabbitmq-chat.js';
+import { AmqpChat } from './amqp-chat.js';
 import { chatSecret } from './token.js';
 
 export interface CreateChatOptions {
@@ -23,7 +23,7 @@ export interface CreateChatOptions {
 export function createChatHub({ connection, listener, secret, logger }: CreateChatOptions): ChatHub {
   const log = logger ? { logger } : {};
   if (!listener) {
-    return new ChatHub(new RabbitMqChat(connection), {
+    return new ChatHub(new AmqpChat(connection), {
       secret: chatSecret(secret, connection.url),
       ...log,
       brokerUrl: connection.redactedUrl,
@@ -31,7 +31,7 @@ export function createChatHub({ connection, listener, secret, logger }: CreateCh
   }
   // The listener's URL is the same on every machine (guest:guest@localhost):
   // never a secret to derive tokens from; its chat lives in this process anyway.
-  return new ChatHub(new RabbitMqChat(connection), {
+  return new ChatHub(new AmqpChat(connection), {
     secret: chatSecret(secret, null),
     ...log,
     brokerUrl: listener.url,

@@ -83,10 +83,6 @@ export class ClassHub {
     (this.liveServer ??= new ClassLiveServer(this, this.logger)).attach(server);
   }
 
-  get kind(): 'embedded' | 'rabbitmq' {
-    return this.transport.kind;
-  }
-
   /** A new class on these items: its code and the teacher's key (the only thing that drives it). */
   async create(
     items: ClassItem[],

@@ -1,8 +1,8 @@
 // A class as data: the teacher's position in the lesson, the students, their
 // answers and scores. Deterministic, no I/O: every change is an input applied
 // by apply(), so every server process that applies the same inputs in the
-// same order holds the same class (on RabbitMQ the inputs travel through the
-// broker; see rabbitmq-transport.ts). Inputs are idempotent (absolute
+// same order holds the same class (the inputs travel through the broker;
+// see amqp-transport.ts). Inputs are idempotent (absolute
 // positions, "this student's answer is X"), so an input delivered twice after
 // a failover changes nothing the second time.
 import { CLASS_LIMITS } from './limits.js';

@@ -1,9 +1,9 @@
 // How a class's inputs reach every server process that serves it. One writer
 // applies the inputs in one order and announces each applied input with its
 // sequence number; every follower applies the same announcements to its own
-// copy of the class (class-model.ts is deterministic). Embedded: within one
-// process. RabbitMQ: through the broker, so that two server processes share a
-// class and a restart loses no answer (rabbitmq-transport.ts).
+// copy of the class (class-model.ts is deterministic). The inputs travel
+// through the broker, so that two server processes share a class and a
+// restart loses no answer (amqp-transport.ts, on either broker).
 import type { ClassInput, ClassState, Refusal } from './class-model.js';
 
 /** An input as it travels: with an id, so its sender learns what became of it. */
@@ -25,7 +25,6 @@ export interface Following {
 }
 
 export interface ClassTransport {
-  readonly kind: 'embedded' | 'rabbitmq';
   /** Stores a new class. */
   create(state: ClassState): Promise<void>;
   /** Follows a class; null when there is no such class (never created, ended, or expired). */

@@ -1,7 +1,7 @@
 // What playing a consumer scenario (work queue, acknowledgements) answers,
 // step by step: the deliveries each step caused and the state afterwards.
-// Two players produce it: play-consumers-rabbitmq.ts (real amqplib consumers
-// on RabbitMQ) and play-consumers-embedded.ts (the engine's consumer model).
+// One player produces it, play-consumers-amqp.ts: real amqplib consumers on
+// whichever broker runs (RabbitMQ, or the embedded broker's own AMQP port).
 import type { Delivery } from './schema.js';
 
 export interface PlayedConsumerStep {
@@ -17,7 +17,7 @@ export interface PlayedConsumerStep {
   dropped: string[];
   /** Consumer → its prefetch limit (0 = unlimited), for consumers present after the step. */
   prefetch: Record<string, number>;
-  /** Set when the broker's own counts disagree with the bookkeeping (RabbitMQ). */
+  /** Set when the broker's own counts disagree with the bookkeeping. */
   mismatch?: string;
 }
 

@@ -27,7 +27,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 export interface AppServices {
   broker: Broker;
-  /** The broker's AMQP connection when it is RabbitMQ (consumer scenarios play real consumers on it). */
+  /** The app's AMQP connection to its broker (RabbitMQ's, or the embedded broker's own port): consumer scenarios play real consumers on it. */
   connection?: AmqpConnection | null;
   logger?: Logger;
   /** Publishing requests per second per client (default 20, bursts of 40). */

@@ -77,5 +77,34 @@ describe('the listener’s bounds', function () {
         await consumer.close();
       }
     });
+
+    it('never blocks the app’s own connection (the inside port): a program’s flood does not stop the class or the chat', async () => {
+      const program = await amqp.connect(`amqp://guest:guest@127.0.0.1:${server.port}`);
+      const app = await amqp.connect(`amqp://guest:guest@127.0.0.1:${server.insidePort}`);
+      const blocked: string[] = [];
+      program.on('blocked', () => blocked.push('program'));
+      app.on('blocked', () => blocked.push('app'));
+      try {
+        const flood = await program.createChannel();
+        await flood.assertQueue('flood', { durable: false });
+        for (let i = 0; i < 11; i++) flood.sendToQueue('flood', Buffer.alloc(100 * 1024, 'x'));
+        await until('the program blocked', () => blocked.includes('program'));
+        const own = await app.createConfirmChannel();
+        await own.assertQueue('app-own', { durable: false });
+        // Confirmed while the alarm is on: the listener still reads the app.
+        await new Promise<void>((resolve, reject) =>
+          own.sendToQueue('app-own', Buffer.from('answer'), {}, (err) => (err ? reject(err) : resolve())),
+        );
+        assert.deepEqual(blocked, ['program']);
+        assert.equal((await own.checkQueue('app-own')).messageCount, 1);
+        await own.deleteQueue('app-own');
+        // The blocked program is not read until the alarm clears: the app deletes the flood.
+        await own.deleteQueue('flood');
+        await until('the program unblocked', () => server.shared.bytes === 0);
+      } finally {
+        await program.close();
+        await app.close();
+      }
+    });
   });
 });

@@ -12,7 +12,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { AmqpConnection } from '../../src/broker/amqp-connection.js';
 import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
 import { ChatHub } from '../../src/chat/chat-hub.js';
-import { RabbitMqChat } from '../../src/chat/rabbitmq-chat.js';
+import { AmqpChat } from '../../src/chat/amqp-chat.js';
 import { inboxOf } from '../../src/chat/naming.js';
 import { createApp } from '../../src/web/app.js';
 import { BlackHoleProxy } from '../helpers/black-hole-proxy.js';
@@ -32,7 +32,7 @@ interface Served {
 async function serve(url: string, name: string): Promise<Served> {
   const connection = new AmqpConnection(url, { connectionName: name, reconnectDelayMs: 200, maxReconnectDelayMs: 1000 });
   await connection.start(5000);
-  const hub = new ChatHub(new RabbitMqChat(connection), { secret: randomBytes(32), brokerUrl: connection.redactedUrl });
+  const hub = new ChatHub(new AmqpChat(connection), { secret: randomBytes(32), brokerUrl: connection.redactedUrl });
   const server = http.createServer(
     createApp({ broker: new RabbitMqBroker(connection), connection, chat: hub, rateLimit: { perSecond: 1e9, burst: 1e9 } }),
   );

@@ -10,7 +10,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { AmqpConnection } from '../../src/broker/amqp-connection.js';
-import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
 import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
 import { run } from '../../src/engine/run.js';
 import { loadScenarios } from '../../src/scenarios/load-scenarios.js';
@@ -18,6 +17,7 @@ import type { ConsumerScenario, RoutingScenario } from '../../src/scenarios/sche
 import type { AppServices } from '../../src/web/app.js';
 import { expectSteppingKeys } from '../helpers/presenter-keys.js';
 import { pageErrors, requireBrowser, startApp, type RunningApp } from '../helpers/browser.js';
+import { embeddedServices } from '../helpers/listener.js';
 import { requireRabbit } from '../helpers/rabbitmq.js';
 
 /** Longer than Play's beat on the page (PLAY_EVERY_MS, 2.6 s): had Play gone on, it would have moved. */
@@ -141,7 +141,7 @@ for (const { kind, lang } of BROKERS) {
       browser = await requireBrowser(this);
       let services: AppServices;
       if (kind === 'embedded') {
-        services = { broker: new EmbeddedBroker() };
+        services = await embeddedServices();
       } else {
         const connection: AmqpConnection = await requireRabbit(this);
         services = { broker: new RabbitMqBroker(connection, { predict: run }), connection };

@@ -11,7 +11,7 @@ import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
 import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
 import { ChatHub } from '../../src/chat/chat-hub.js';
 import { inboxOf } from '../../src/chat/naming.js';
-import { RabbitMqChat } from '../../src/chat/rabbitmq-chat.js';
+import { AmqpChat } from '../../src/chat/amqp-chat.js';
 import { createApp } from '../../src/web/app.js';
 import { AMQP_URL, requireRabbit } from '../helpers/rabbitmq.js';
 import { closeConnectionNamed } from '../../tools/rabbitmqctl.js';
@@ -31,7 +31,7 @@ describe('chat when the broker drops the connection', function () {
     // A connection of its own, slow to come back, so the outage can be observed.
     connection = new AmqpConnection(AMQP_URL, { connectionName, reconnectDelayMs: 3000 });
     await connection.start();
-    hub = new ChatHub(new RabbitMqChat(connection), { secret: randomBytes(32) });
+    hub = new ChatHub(new AmqpChat(connection), { secret: randomBytes(32) });
     server = http.createServer(createApp({ broker: new RabbitMqBroker(connection), chat: hub }));
     hub.attach(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

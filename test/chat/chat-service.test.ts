@@ -7,7 +7,7 @@ import type { AmqpConnection } from '../../src/broker/amqp-connection.js';
 import type { OutgoingMessage } from '../../src/chat/chat-message.js';
 import { NoRouteError, type ChatService, type Delivery } from '../../src/chat/chat-service.js';
 import { CHAT_EXCHANGE, inboxOf, personKey, roomKey } from '../../src/chat/naming.js';
-import { RabbitMqChat } from '../../src/chat/rabbitmq-chat.js';
+import { AmqpChat } from '../../src/chat/amqp-chat.js';
 import { requireRabbit } from '../helpers/rabbitmq.js';
 import { connectionFor, deleteChatQueues, eventually, SERVICE_KINDS, sleep, uniqueName } from './fixture.js';
 
@@ -33,7 +33,7 @@ for (const kind of SERVICE_KINDS) {
 
     before(async function () {
       connection = await connectionFor(this, kind);
-      service = new RabbitMqChat(connection, { inboxExpiresMs: EXPIRES_MS });
+      service = new AmqpChat(connection, { inboxExpiresMs: EXPIRES_MS });
     });
     after(async () => {
       await service?.close();
@@ -195,12 +195,12 @@ for (const kind of SERVICE_KINDS) {
 
 describe('chat on RabbitMQ: what outside programs rely on (the documented naming)', function () {
   let connection: AmqpConnection;
-  let service: RabbitMqChat;
+  let service: AmqpChat;
   const queues: string[] = [];
 
   before(async function () {
     connection = await requireRabbit(this);
-    service = new RabbitMqChat(connection);
+    service = new AmqpChat(connection);
   });
   after(async () => {
     await service?.close();

@@ -6,46 +6,22 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { AmqpConnection } from '../../src/broker/amqp-connection.js';
-import { startAmqpServer, type AmqpServer } from '../../src/amqp-server/amqp-server.js';
 import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
 import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
 import { ChatHub } from '../../src/chat/chat-hub.js';
-import { RabbitMqChat } from '../../src/chat/rabbitmq-chat.js';
+import { AmqpChat } from '../../src/chat/amqp-chat.js';
 import type { LiveEvent } from '../../src/chat/live-protocol.js';
 import { CHAT_EXCHANGE, INBOX_PREFIX, inboxOf, leaseOf } from '../../src/chat/naming.js';
 import { createApp } from '../../src/web/app.js';
+import { listenerConnection, listenerUrl } from '../helpers/listener.js';
 import { requireRabbit } from '../helpers/rabbitmq.js';
+
+export { listenerConnection, listenerUrl };
 
 /** The chat is written once (amqplib): on RabbitMQ, and on the embedded broker's AMQP listener as `npm start` runs it. */
 export type Kind = 'embedded' | 'rabbitmq';
 export const KINDS: Kind[] = ['embedded', 'rabbitmq'];
 export const SERVICE_KINDS: Kind[] = KINDS;
-
-let listener: Promise<{ server: AmqpServer; connection: AmqpConnection }> | null = null;
-
-/** The embedded broker's listener of this test process (started with the first call): where programs would connect. */
-export async function listenerUrl(): Promise<string> {
-  await listenerConnection();
-  return (await listener!).server.url;
-}
-
-/** One listener and one amqplib connection to it for the test process, closed at the end. */
-export async function listenerConnection(): Promise<AmqpConnection> {
-  listener ??= (async () => {
-    const server = await startAmqpServer({ port: 0, host: '127.0.0.1' });
-    const connection = new AmqpConnection(`amqp://guest:guest@127.0.0.1:${server.port}`, { connectionName: 'chat-on-listener' });
-    await connection.start(5000);
-    return { server, connection };
-  })();
-  return (await listener).connection;
-}
-
-after(async () => {
-  if (!listener) return;
-  const { server, connection } = await listener;
-  await connection.close();
-  await server.close();
-});
 
 /** The connection a kind of broker runs the chat on. */
 export async function connectionFor(ctx: Mocha.Context, kind: Kind): Promise<AmqpConnection> {
@@ -55,7 +31,7 @@ export async function connectionFor(ctx: Mocha.Context, kind: Kind): Promise<Amq
 
 /** A chat hub as `npm start` makes it with the embedded broker (over its listener), for tests that need one. */
 export async function embeddedChatHub(): Promise<ChatHub> {
-  return new ChatHub(new RabbitMqChat(await listenerConnection()), {
+  return new ChatHub(new AmqpChat(await listenerConnection()), {
     secret: randomBytes(32),
     brokerUrl: await listenerUrl(),
     onListener: true,
@@ -88,7 +64,7 @@ export interface ChatAppOptions {
 export async function startChatApp(ctx: Mocha.Context, kind: Kind, options: ChatAppOptions = {}): Promise<ChatApp> {
   const connection = await connectionFor(ctx, kind);
   const { presenceHeartbeatMs, ...serviceOptions } = options;
-  const service = new RabbitMqChat(connection, serviceOptions);
+  const service = new AmqpChat(connection, serviceOptions);
   const hub = new ChatHub(service, {
     secret: randomBytes(32),
     ...(kind === 'embedded' ? { brokerUrl: await listenerUrl(), onListener: true } : { brokerUrl: connection.redactedUrl }),

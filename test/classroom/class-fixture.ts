@@ -5,8 +5,9 @@ import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
 import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
 import type { ClassHub, ClassHubOptions } from '../../src/classroom/class-hub.js';
 import { createClassHub } from '../../src/classroom/create-class-hub.js';
-import { classNames } from '../../src/classroom/rabbitmq-transport.js';
+import { classNames } from '../../src/classroom/amqp-transport.js';
 import { createApp } from '../../src/web/app.js';
+import { listenerConnection } from '../helpers/listener.js';
 import { requireRabbit } from '../helpers/rabbitmq.js';
 
 export type Kind = 'embedded' | 'rabbitmq';
@@ -23,10 +24,11 @@ export interface ClassApp {
 }
 
 export async function startClassApp(ctx: Mocha.Context, kind: Kind, options: ClassHubOptions = {}): Promise<ClassApp> {
-  const connection = kind === 'rabbitmq' ? await requireRabbit(ctx) : null;
+  // The embedded broker: the class travels through its AMQP listener, as `npm start` runs it.
+  const connection = kind === 'rabbitmq' ? await requireRabbit(ctx) : await listenerConnection();
   // Every class the test starts is deleted from RabbitMQ afterwards, ended or not.
   const codes: string[] = [];
-  const broker = connection ? new RabbitMqBroker(connection) : new EmbeddedBroker();
+  const broker = kind === 'rabbitmq' ? new RabbitMqBroker(connection) : new EmbeddedBroker();
 
   /** A server process's worth: a hub and an HTTP server on `port` (0: any). */
   async function serve(port: number): Promise<{ hub: ClassHub; server: http.Server }> {
@@ -62,16 +64,14 @@ export async function startClassApp(ctx: Mocha.Context, kind: Kind, options: Cla
     },
     close: async () => {
       if (running.server.listening) await stop(running);
-      if (connection) {
-        const ch = await connection.createChannel();
-        for (const code of codes) {
-          const names = classNames(code);
-          await ch.deleteQueue(names.inputs);
-          await ch.deleteQueue(names.state);
-          await ch.deleteExchange(names.events);
-        }
-        await ch.close();
+      const ch = await connection.createChannel();
+      for (const code of codes) {
+        const names = classNames(code);
+        await ch.deleteQueue(names.inputs);
+        await ch.deleteQueue(names.state);
+        await ch.deleteExchange(names.events);
       }
+      await ch.close();
     },
   };
   return app;

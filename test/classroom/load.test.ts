@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { AmqpConnection } from '../../src/broker/amqp-connection.js';
 import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
 import { ChatHub } from '../../src/chat/chat-hub.js';
-import { RabbitMqChat } from '../../src/chat/rabbitmq-chat.js';
+import { AmqpChat } from '../../src/chat/amqp-chat.js';
 import { createApp } from '../../src/web/app.js';
 import { AMQP_URL, requireRabbit } from '../helpers/rabbitmq.js';
 import { ClassVhost, MAX_IDLE_CHANNELS, settledFootprint } from '../../tools/classroom-load/after-class.js';
@@ -107,7 +107,7 @@ describe('after the sessions idle out', function () {
     const expiresMs = 3000;
     connection = new AmqpConnection(vhost.url, { connectionName });
     await connection.start();
-    hub = new ChatHub(new RabbitMqChat(connection, { inboxExpiresMs: expiresMs }), {
+    hub = new ChatHub(new AmqpChat(connection, { inboxExpiresMs: expiresMs }), {
       secret: randomBytes(32),
       tokenTtlMs: expiresMs,
       presenceHeartbeatMs: 500,

@@ -12,7 +12,7 @@ import request from 'supertest';
 import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
 import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
 import { ChatHub } from '../../src/chat/chat-hub.js';
-import { RabbitMqChat } from '../../src/chat/rabbitmq-chat.js';
+import { AmqpChat } from '../../src/chat/amqp-chat.js';
 import { readConfig } from '../../src/config.js';
 import { loadScenarios } from '../../src/scenarios/load-scenarios.js';
 import { createApp } from '../../src/web/app.js';
@@ -95,7 +95,7 @@ describe('security headers and the Content-Security-Policy', () => {
     const connection = await requireRabbit(this);
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
-    const hub = new ChatHub(new RabbitMqChat(connection), { secret: randomBytes(32), brokerUrl: connection.redactedUrl });
+    const hub = new ChatHub(new AmqpChat(connection), { secret: randomBytes(32), brokerUrl: connection.redactedUrl });
     const secured = createApp({ broker: new RabbitMqBroker(connection), connection, logger, chat: hub });
     const password = new URL(connection.url).password;
     assert.ok(password, 'the test broker URL has a password');
@@ -209,7 +209,7 @@ describe('guessing another student’s names', function () {
     channel.publish(victimExchange, 'orders', Buffer.from('the victim’s secret'));
     await channel.waitForConfirms();
     await channel.close();
-    hub = new ChatHub(new RabbitMqChat(connection), { secret: randomBytes(32) });
+    hub = new ChatHub(new AmqpChat(connection), { secret: randomBytes(32) });
     app = createApp({ broker: new RabbitMqBroker(connection), connection, chat: hub, rateLimit: { perSecond: 1e9, burst: 1e9 } });
   });
   after(async () => {

@@ -14,7 +14,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { AmqpConnection } from '../../src/broker/amqp-connection.js';
 import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
 import { ChatHub } from '../../src/chat/chat-hub.js';
-import { RabbitMqChat } from '../../src/chat/rabbitmq-chat.js';
+import { AmqpChat } from '../../src/chat/amqp-chat.js';
 import { encodeShareLink } from '../../src/sandbox/share-link.js';
 import { normalizeState } from '../../src/sandbox/sandbox-state.js';
 import { createApp } from '../../src/web/app.js';
@@ -75,7 +75,7 @@ describe('markup typed by students is shown as text on every page', function () 
     await vhost.create();
     connection = new AmqpConnection(vhost.url, { connectionName: `playground xss ${vhost.name}` });
     await connection.start();
-    hub = new ChatHub(new RabbitMqChat(connection), { secret: randomBytes(32), brokerUrl: connection.redactedUrl });
+    hub = new ChatHub(new AmqpChat(connection), { secret: randomBytes(32), brokerUrl: connection.redactedUrl });
     server = http.createServer(
       createApp({ broker: new RabbitMqBroker(connection), connection, chat: hub, rateLimit: { perSecond: 1e9, burst: 1e9 } }),
     );

@@ -7,8 +7,8 @@ import http from 'node:http';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
 import { createApp, type AppServices } from '../../src/web/app.js';
+import { embeddedServices } from './listener.js';
 
 import { CHROMIUM, CHROMIUM_ARGS as ARGS } from '../../tools/chromium.js';
 
@@ -64,7 +64,7 @@ export function browserAndEmbeddedApp(): { browser: Browser; app: RunningApp } {
   const held = {} as { browser: Browser; app: RunningApp };
   before(async function () {
     held.browser = await requireBrowser(this);
-    held.app = await startApp({ broker: new EmbeddedBroker() });
+    held.app = await startApp(await embeddedServices());
   });
   after(async () => {
     await held.app?.close();

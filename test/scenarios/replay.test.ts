@@ -12,13 +12,14 @@ import type { Broker } from '../../src/broker/broker.js';
 import { consumerProblems, routingProblems } from '../../src/scenarios/expectations.js';
 import { loadScenarios } from '../../src/scenarios/load-scenarios.js';
 import { localizeScenario } from '../../src/scenarios/localize.js';
-import { playConsumersOnRabbitMq } from '../../src/scenarios/play-consumers-rabbitmq.js';
+import { playConsumersOverAmqp } from '../../src/scenarios/play-consumers-amqp.js';
 import { playScenario } from '../../src/scenarios/play-scenario.js';
+import { listenerConnection } from '../helpers/listener.js';
 import { requireRabbit } from '../helpers/rabbitmq.js';
 
 const scenarios = loadScenarios();
 
-function replayAll(label: string, services: () => { broker: Broker; connection: AmqpConnection | null }) {
+function replayAll(label: string, services: () => { broker: Broker; connection: AmqpConnection }) {
   // In English, and — with their French bodies ("tâche 1"), which name the messages the consumers ack — the
   // consumer scenarios in French, as a French page plays them.
   const french = scenarios.filter((s) => s.kind === 'consumers').map((s) => ({ ...localizeScenario(s, 'fr'), id: `${s.id} (fr)` }));
@@ -50,8 +51,13 @@ function replayAll(label: string, services: () => { broker: Broker; connection: 
 
 describe('scenario replay', () => {
   describe('on the embedded broker', () => {
+    // As `npm start` runs it: routing through the engine, consumers over the broker's own AMQP port.
     const broker = new EmbeddedBroker();
-    replayAll('embedded', () => ({ broker, connection: null }));
+    let connection: AmqpConnection;
+    before(async () => {
+      connection = await listenerConnection();
+    });
+    replayAll('embedded', () => ({ broker, connection }));
   });
 
   describe('on RabbitMQ', function () {
@@ -68,7 +74,7 @@ describe('scenario replay', () => {
       const scenario = scenarios.find((s) => s.kind === 'consumers')!;
       assert.equal(scenario.kind, 'consumers');
       const prefix = `xtp.scenario-test-${Date.now()}.`;
-      const play = await playConsumersOnRabbitMq(connection, scenario, { prefix });
+      const play = await playConsumersOverAmqp(connection, scenario, { broker: 'rabbitmq', prefix });
       assert.equal(play.error, null);
       for (const q of scenario.definitions.queues) {
         const channel = await connection.createChannel();

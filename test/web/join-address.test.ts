@@ -7,6 +7,7 @@ import QRCode from 'qrcode';
 import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
 import { createClassHub } from '../../src/classroom/create-class-hub.js';
 import type { ClassHub } from '../../src/classroom/class-hub.js';
+import { listenerConnection } from '../helpers/listener.js';
 import { lanAddresses } from '../../src/util/lan-addresses.js';
 import { createApp } from '../../src/web/app.js';
 
@@ -23,8 +24,8 @@ async function teacherPage(hub: ClassHub, host: string, publicUrl?: string): Pro
 
 describe('the class join address', () => {
   let hub: ClassHub;
-  before(() => {
-    hub = createClassHub({ connection: null });
+  before(async () => {
+    hub = createClassHub({ connection: await listenerConnection() });
   });
   after(async () => hub.close());
 

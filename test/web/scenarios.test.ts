@@ -5,17 +5,20 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import type { AmqpConnection } from '../../src/broker/amqp-connection.js';
-import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
 import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
 import { run } from '../../src/engine/run.js';
 import { loadScenarios } from '../../src/scenarios/load-scenarios.js';
 import { createApp } from '../../src/web/app.js';
+import { embeddedServices } from '../helpers/listener.js';
 import { requireRabbit } from '../helpers/rabbitmq.js';
 
 const scenarios = loadScenarios();
 
 describe('scenario pages over HTTP', () => {
-  const app = createApp({ broker: new EmbeddedBroker() });
+  let app: ReturnType<typeof createApp>;
+  before(async () => {
+    app = createApp(await embeddedServices());
+  });
 
   it('lists every scenario on the home page, with the seven concepts', async () => {
     const res = await request(app).get('/').set('accept-language', 'en').expect(200);

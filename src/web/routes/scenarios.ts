@@ -21,7 +21,7 @@ import type { Scenario } from '../../scenarios/schema.js';
 /** The concepts the home page introduces, in teaching order. */
 const CONCEPTS = ['producer', 'exchange', 'binding', 'queue', 'consumer', 'message', 'vhost'] as const;
 
-/** `connection`: the broker's AMQP connection when it is RabbitMQ (consumer scenarios play real consumers on it). */
+/** `connection`: the app's AMQP connection to its broker (consumer scenarios play real consumers on it). */
 export function scenariosRouter(services: { broker: Broker; connection?: AmqpConnection | null }): Router {
   const scenarios = loadScenarios();
   const byId = new Map(scenarios.map((s) => [s.id, s]));

@@ -1,4 +1,5 @@
-// A class carried by RabbitMQ (src/classroom/rabbitmq-transport.ts), with
+// A class carried by RabbitMQ (src/classroom/amqp-transport.ts, which the
+// embedded broker runs too, over its own AMQP port: class-fixture.ts), with
 // real server processes as `npm start` runs them: two servers behind "one
 // address" share a class (teacher on one, students on the other); the server
 // that writes the class is killed (SIGKILL) while the answers pour in and no
@@ -6,7 +7,7 @@
 // on the broker.
 import assert from 'node:assert/strict';
 import amqp from 'amqplib';
-import { classNames } from '../../src/classroom/rabbitmq-transport.js';
+import { classNames } from '../../src/classroom/amqp-transport.js';
 import { ClassClient, startClass } from '../../tools/class-client.js';
 import { startServer, type ServerProcess } from '../../tools/server-process.js';
 import { AMQP_URL, requireRabbit } from '../helpers/rabbitmq.js';

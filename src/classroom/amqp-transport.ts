@@ -1,5 +1,7 @@
-// A class carried by RabbitMQ itself, so that two server processes behind one
-// address share it and a server restart loses no answer. Per class CODE:
+// A class carried by the broker itself (RabbitMQ, or the embedded broker
+// through its own AMQP port: the same code on both), so that two server
+// processes on one RabbitMQ share it and a server restart loses no answer.
+// Per class CODE:
 //
 //   xtp.class.CODE.inputs  durable queue, x-single-active-consumer: every
 //                          server publishes the teacher's commands, joins and
@@ -35,7 +37,7 @@ export const classNames = (code: string) => ({
   state: `xtp.class.${code}.state`,
 });
 
-export interface RabbitMqClassTransportOptions {
+export interface AmqpClassTransportOptions {
   logger?: Logger;
   /** x-expires of a class's queues (default: the 4 idle hours). */
   expiresMs?: number;
@@ -45,8 +47,7 @@ export interface RabbitMqClassTransportOptions {
 
 type Wire = { kind: 'applied'; seq: number; input: SubmittedInput } | { kind: 'refused'; id: string; refusal: { key: string } };
 
-export class RabbitMqClassTransport implements ClassTransport {
-  readonly kind = 'rabbitmq' as const;
+export class AmqpClassTransport implements ClassTransport {
   private publisher: Promise<ConfirmChannel> | null = null;
   private readonly returned = new Set<string>();
   private readonly followers = new Set<ClassFollower>();
@@ -56,7 +57,7 @@ export class RabbitMqClassTransport implements ClassTransport {
 
   constructor(
     readonly connection: AmqpConnection,
-    options: RabbitMqClassTransportOptions = {},
+    options: AmqpClassTransportOptions = {},
   ) {
     this.logger = options.logger ?? pino({ level: 'silent' });
     this.expiresMs = options.expiresMs ?? CLASS_LIMITS.idleMs;
@@ -119,7 +120,7 @@ export class RabbitMqClassTransport implements ClassTransport {
       (ch) =>
         new Promise<void>((resolve, reject) => {
           ch.publish(exchange, routingKey, body, { persistent: true, mandatory, messageId, contentType: 'application/json' }, (err) =>
-            err ? reject(new Error('RabbitMQ did not confirm')) : resolve(),
+            err ? reject(new Error('the broker did not confirm')) : resolve(),
           );
         }),
     );
@@ -163,7 +164,7 @@ class ClassFollower {
   private readonly onReconnect = () => void this.restart();
 
   constructor(
-    private readonly transport: RabbitMqClassTransport,
+    private readonly transport: AmqpClassTransport,
     readonly code: string,
     private readonly onEvent: (event: ClassEvent) => void,
     private readonly logger: Logger,

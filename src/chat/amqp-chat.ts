@@ -19,14 +19,14 @@ import { decodeDelivery } from './inbound.js';
 import { PREFETCH } from './limits.js';
 import { CHAT_EXCHANGE, CHAT_EXCHANGE_TYPE, EVENT_HEADER, INBOX_EXPIRES_MS, NAME_LEASE_MS, SENDER_HEADER } from './naming.js';
 
-export interface RabbitMqChatOptions {
+export interface AmqpChatOptions {
   /** x-expires of the participants' inboxes (tests shorten it). */
   inboxExpiresMs?: number;
   /** How long a name stays used after its last use (tests shorten it). */
   leaseMs?: number;
 }
 
-export class RabbitMqChat implements ChatService {
+export class AmqpChat implements ChatService {
   readonly kind = 'rabbitmq' as const;
   private publisher: Promise<ConfirmChannel> | null = null;
   /** message ids the broker returned (basic.return comes before the confirm). */
@@ -42,7 +42,7 @@ export class RabbitMqChat implements ChatService {
 
   constructor(
     private readonly connection: AmqpConnection,
-    options: RabbitMqChatOptions = {},
+    options: AmqpChatOptions = {},
   ) {
     this.inboxExpiresMs = options.inboxExpiresMs ?? INBOX_EXPIRES_MS;
     this.leaseMs = options.leaseMs ?? NAME_LEASE_MS;

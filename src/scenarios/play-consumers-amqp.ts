@@ -1,6 +1,7 @@
-// Plays a consumer scenario on a real RabbitMQ with real amqplib consumers:
-// the deliveries, redelivered flags and ready counts shown on the page come
-// from the broker. One channel per consumer (a worker process of its own),
+// Plays a consumer scenario with real amqplib consumers on whichever broker
+// runs (RabbitMQ, or the embedded broker through its own AMQP port): the
+// deliveries, redelivered flags and ready counts shown on the page come from
+// the broker. One channel per consumer (a worker process of its own),
 // one confirm channel to publish, all on the server's single connection.
 // Every name gets a random per-play prefix; everything is deleted afterwards
 // (and x-expires removes the queues should the server die mid-play).
@@ -22,15 +23,15 @@ interface LiveConsumer {
   unacked: Map<string, ConsumeMessage>;
 }
 
-export async function playConsumersOnRabbitMq(
+export async function playConsumersOverAmqp(
   connection: AmqpConnection,
   scenario: ConsumerScenario,
-  options: { prefix?: string } = {},
+  options: { broker: ConsumerPlay['broker']; prefix?: string },
 ): Promise<ConsumerPlay> {
   // The same shape as the RabbitMQ broker's namespaces ("xtp.<random>."), so the leftovers check covers it too.
   const prefix = options.prefix ?? `xtp.${randomBytes(12).toString('base64url')}.`;
   const real = (queue: string) => prefix + queue;
-  const play: ConsumerPlay = { kind: 'consumers', scenario: scenario.id, broker: 'rabbitmq', error: null, steps: [] };
+  const play: ConsumerPlay = { kind: 'consumers', scenario: scenario.id, broker: options.broker, error: null, steps: [] };
   const order = publishOrder(scenario.steps);
   const consumers = new Map<string, LiveConsumer>();
   const ready = new Map<string, string[]>(scenario.definitions.queues.map((q) => [q.name, []]));
@@ -155,7 +156,7 @@ export async function playConsumersOnRabbitMq(
         prefetch: Object.fromEntries([...consumers.values()].map((c) => [c.name, c.prefetch])),
       };
       const off = [...counts].filter(([q, n]) => n !== ready.get(q)!.length);
-      if (off.length > 0) played.mismatch = off.map(([q, n]) => `${q}: RabbitMQ holds ${n} ready`).join('; ');
+      if (off.length > 0) played.mismatch = off.map(([q, n]) => `${q}: the broker holds ${n} ready`).join('; ');
       play.steps.push(played);
     }
   } catch (err) {
@@ -163,7 +164,7 @@ export async function playConsumersOnRabbitMq(
     // as runs do (503, "retrying"), not with amqplib's "Channel ended".
     if (!connection.connected) {
       throw new BrokerUnavailableError(
-        `lost the connection to RabbitMQ during the play (${err instanceof Error ? err.message : String(err)}); retrying`,
+        `lost the connection to the broker during the play (${err instanceof Error ? err.message : String(err)}); retrying`,
       );
     }
     play.error = err instanceof Error ? err.message : String(err);

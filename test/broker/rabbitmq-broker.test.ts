@@ -5,9 +5,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { AmqpConnection, BrokerUnavailableError } from '../../src/broker/amqp-connection.js';
+import { EmbeddedBroker } from '../../src/broker/embedded-broker.js';
 import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
 import type { RunRequest } from '../../src/engine/types.js';
 import { connected } from '../helpers/connected.js';
+import { listenerConnection } from '../helpers/listener.js';
 import { AMQP_URL, requireRabbit } from '../helpers/rabbitmq.js';
 import { closeConnectionNamed } from '../../tools/rabbitmqctl.js';
 
@@ -182,6 +184,49 @@ describe('RabbitMqBroker', function () {
         ],
       });
       assert.deepEqual(outcome.queues, { q1: [], q2: [1] });
+    });
+
+    it('routes dead letters on the names RabbitMQ writes in x-first-death-* (dead_lettering_SUITE dead_letter_headers_first_death_route)', async () => {
+      // A headers DLX sends what first expired in q1 to "expired", what was first rejected to "rejected":
+      // the binding compares x-first-death-queue with "q1", a name RabbitMQ writes itself.
+      const run = (firstDeathQueue: string, firstDeathExchange: string): RunRequest => ({
+        definitions: {
+          exchanges: [{ name: 'dlx', type: 'headers' }],
+          queues: [
+            { name: 'q1', arguments: { 'x-dead-letter-exchange': 'dlx' } },
+            { name: 'q2', arguments: { 'x-dead-letter-exchange': 'dlx' } },
+            { name: 'expired' },
+            { name: 'rejected' },
+            { name: 'from-default' },
+          ],
+          bindings: [
+            {
+              source: 'dlx',
+              destination: 'expired',
+              arguments: { 'x-match': 'all-with-x', 'x-first-death-reason': 'expired', 'x-first-death-queue': firstDeathQueue },
+            },
+            { source: 'dlx', destination: 'rejected', arguments: { 'x-match': 'any-with-x', 'x-first-death-reason': 'rejected' } },
+            {
+              source: 'dlx',
+              destination: 'from-default',
+              arguments: { 'x-match': 'all-with-x', 'x-first-death-exchange': firstDeathExchange },
+            },
+          ],
+        },
+        messages: [
+          { exchange: '', routing_key: 'q1', payload: 'msg1', properties: { expiration: '0' } },
+          { exchange: '', routing_key: 'q2', payload: 'msg2', properties: { expiration: '0' } },
+        ],
+      });
+      // As RabbitMQ's suite asserts: msg1 reaches "expired", msg2 (first died in q2) does not; both were published to "".
+      const expected = { q1: [], q2: [], expired: [0], rejected: [], 'from-default': [0, 1] };
+      assert.deepEqual((await broker.run(run('q1', ''))).queues, expected);
+      assert.deepEqual((await new EmbeddedBroker().run(run('q1', ''))).queues, expected);
+      // The same adapter over the embedded broker's listener: its engine writes the prefixed names too.
+      const overListener = new RabbitMqBroker(await listenerConnection(), { predict: () => null });
+      assert.deepEqual((await overListener.run(run('q1', ''))).queues, expected);
+      // And a binding on another queue's name matches nothing.
+      assert.deepEqual((await broker.run(run('q3', 'x'))).queues, { ...expected, expired: [], 'from-default': [] });
     });
 
     it('recognises messages whose identifying properties the user set', async () => {

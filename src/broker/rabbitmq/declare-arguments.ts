@@ -35,20 +35,33 @@ export function queueArguments(args: FieldTable | undefined, ns: Namespace): Fie
   return out;
 }
 
+/** The headers RabbitMQ writes when it dead-letters a message that name a queue or an exchange (§13). */
+const DEATH_QUEUE_HEADERS = ['x-first-death-queue', 'x-last-death-queue'];
+const DEATH_EXCHANGE_HEADERS = ['x-first-death-exchange', 'x-last-death-exchange'];
+
 /**
- * A client-supplied x-death header takes part in dead-letter cycle detection
- * (rabbit_dead_letter:detect_cycles/3 compares each entry's `queue` with the
- * target queue, §13): its queue names must be this run's names too. The same
- * translation applies to binding arguments, so that a headers binding on
- * x-death (all-with-x, any-with-x) still compares equal values.
+ * The names in dead-letter headers, as this run's names. RabbitMQ writes the
+ * run's real names there (prefixed): a headers binding on them (all-with-x,
+ * any-with-x: "route what first died in queue q1") must compare against the
+ * real names too, and so must a client-supplied x-death, which takes part in
+ * dead-letter cycle detection (rabbit_dead_letter:detect_cycles/3 compares
+ * each entry's `queue` with the target queue). Applied to binding arguments
+ * and to published headers alike, so equal values stay equal.
  */
-export function withRunQueueNames(table: FieldTable | undefined, ns: Namespace): FieldTable | undefined {
-  const xDeath = table?.['x-death'];
-  if (!Array.isArray(xDeath)) return table;
-  const entries = xDeath.map((entry) =>
-    entry !== null && typeof entry === 'object' && !Array.isArray(entry) && typeof entry.queue === 'string'
-      ? { ...entry, queue: ns.queueInHeader(entry.queue) }
-      : entry,
-  );
-  return { ...table, 'x-death': entries };
+export function withRunNames(table: FieldTable | undefined, ns: Namespace): FieldTable | undefined {
+  if (!table) return table;
+  const out: FieldTable = { ...table };
+  for (const key of DEATH_QUEUE_HEADERS) if (typeof out[key] === 'string') out[key] = ns.queueInHeader(out[key]);
+  for (const key of DEATH_EXCHANGE_HEADERS) if (typeof out[key] === 'string') out[key] = ns.exchangeToPublish(out[key]);
+  const xDeath = out['x-death'];
+  if (Array.isArray(xDeath)) {
+    out['x-death'] = xDeath.map((entry) => {
+      if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return entry;
+      const named = { ...entry };
+      if (typeof named.queue === 'string') named.queue = ns.queueInHeader(named.queue);
+      if (typeof named.exchange === 'string') named.exchange = ns.exchangeToPublish(named.exchange);
+      return named;
+    });
+  }
+  return out;
 }

@@ -2,7 +2,7 @@
 // publish options, plus the run's tag (message-tag.ts).
 import type { Options } from 'amqplib';
 import type { MessageSpec } from '../../engine/types.js';
-import { withRunQueueNames } from './declare-arguments.js';
+import { withRunNames } from './declare-arguments.js';
 import type { Tag } from './message-tag.js';
 import type { Namespace } from './namespace.js';
 
@@ -27,7 +27,7 @@ export function publishOptions(message: MessageSpec, tag: Tag | null, ns: Namesp
     const option = PROPERTY_NAMES[name];
     if (option !== undefined && value !== undefined) options[option] = value;
   }
-  if (message.properties?.headers) options.headers = withRunQueueNames(message.properties.headers, ns);
+  if (message.properties?.headers) options.headers = withRunNames(message.properties.headers, ns);
   if (tag) options[tag.property] = tag.value;
   return options;
 }

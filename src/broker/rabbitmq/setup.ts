@@ -9,7 +9,7 @@ import { refusalReason } from '../../engine/refusal-reason.js';
 import { amqpRefusal, localRefusal } from './amqp-failure.js';
 import type { ChannelPool, TrackedChannel } from './channel-pool.js';
 import type { Created } from './created.js';
-import { exchangeArguments, queueArguments, withRunQueueNames } from './declare-arguments.js';
+import { exchangeArguments, queueArguments, withRunNames } from './declare-arguments.js';
 import { Namespace, stripCrLf } from './namespace.js';
 import { onChannels } from './parallel.js';
 import { PREDECLARED_EXCHANGES } from '../../amqp/predeclared.js';
@@ -220,7 +220,7 @@ async function declareBindings(setup: SetupChannel, ns: Namespace, definitions: 
     const at = { kind: 'binding' as const, index };
     const source = ns.exchangeToBind(b.source);
     let key = b.routing_key ?? '';
-    const args = withRunQueueNames(b.arguments, ns) ?? {};
+    const args = withRunNames(b.arguments, ns) ?? {};
     if ((b.destination_type ?? 'queue') === 'exchange') {
       const destination = ns.exchangeToBind(b.destination);
       created.link(source, destination);

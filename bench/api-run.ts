@@ -34,7 +34,9 @@ export async function benchApiRun(options: ApiRunOptions = {}): Promise<Row[]> {
   const rows: Row[] = [];
 
   rows.push(...(await embedded(runs, which, options.quick ?? false)));
-  rows.push(...(await rabbitmq(runs, which, amqpUrl, options.quick ?? false)));
+  // Both ways runs are kept apart on RabbitMQ (RUN_ISOLATION): a vhost each, and a name prefix each.
+  for (const isolation of ['vhost', 'prefix'] as const)
+    rows.push(...(await rabbitmq(runs, which, amqpUrl, options.quick ?? false, isolation)));
   return rows;
 }
 
@@ -110,11 +112,11 @@ async function embedded(runs: Runs, which: string, quick: boolean): Promise<Row[
   }
 }
 
-async function rabbitmq(runs: Runs, which: string, amqpUrl: string, quick: boolean): Promise<Row[]> {
-  const name = `POST /api/run, RabbitMQ (${which})`;
+async function rabbitmq(runs: Runs, which: string, amqpUrl: string, quick: boolean, isolation: 'vhost' | 'prefix'): Promise<Row[]> {
+  const name = `POST /api/run, RabbitMQ, a ${isolation === 'vhost' ? 'vhost' : 'name prefix'} per run (${which})`;
   let selected: Awaited<ReturnType<typeof selectBroker>>;
   try {
-    selected = await selectBroker(readConfig({ BROKER: 'rabbitmq', AMQP_URL: amqpUrl }));
+    selected = await selectBroker(readConfig({ BROKER: 'rabbitmq', AMQP_URL: amqpUrl, RUN_ISOLATION: isolation }));
   } catch (err) {
     return [notRun(`${name} p50`, RABBIT_GOAL, (err as Error).message)];
   }

@@ -23,6 +23,14 @@ export interface Config {
   teacherKey: string;
   /** PUBLIC_URL: where students reach this server (a proxy, a DNS name); else the page's host, or this machine's LAN address. */
   publicUrl: string | undefined;
+  /**
+   * RUN_ISOLATION: how runs on RabbitMQ are kept apart. vhost: a vhost of
+   * their own, names exact (needs the management API); prefix: a name prefix
+   * (single-vhost hosted plans); auto: vhost when the broker allows it.
+   */
+  runIsolation: 'auto' | 'vhost' | 'prefix';
+  /** RABBITMQ_MANAGEMENT_URL: the management API (default: the AMQP host, port 15672, the AMQP credentials). */
+  managementUrl: string | undefined;
 }
 
 export interface AmqpListenerConfig {
@@ -93,6 +101,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxQueuedBytes: positiveNumber(env, 'AMQP_MAX_QUEUED_MB', 256) * 1024 * 1024,
   };
   const teacherKey = env.TEACHER_KEY || randomBytes(9).toString('base64url');
+  const runIsolation = (env.RUN_ISOLATION || 'auto').toLowerCase();
+  if (runIsolation !== 'auto' && runIsolation !== 'vhost' && runIsolation !== 'prefix') {
+    throw new Error(`RUN_ISOLATION must be auto, vhost or prefix, got "${env.RUN_ISOLATION}"`);
+  }
   return {
     port,
     broker,
@@ -105,6 +117,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     amqpListener,
     teacherKey,
     publicUrl: env.PUBLIC_URL?.trim() || undefined,
+    runIsolation,
+    managementUrl: env.RABBITMQ_MANAGEMENT_URL?.trim() || undefined,
   };
 }
 

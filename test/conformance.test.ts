@@ -13,7 +13,7 @@ import { AmqpConnection } from '../src/broker/amqp-connection.js';
 import { startAmqpServer, type AmqpServer } from '../src/amqp-server/amqp-server.js';
 import type { RunOutcome, RunRequest } from '../src/engine/types.js';
 import { conformanceDir } from './helpers/conformance.js';
-import { requireRabbit } from './helpers/rabbitmq.js';
+import { requireRabbit, requireRunVhosts } from './helpers/rabbitmq.js';
 
 interface Recorded {
   setup_error: number | null;
@@ -67,7 +67,11 @@ after(async () => {
 
 const brokers: { label: string; make: (ctx: Mocha.Context) => Promise<Broker> }[] = [
   { label: 'embedded broker', make: async () => new EmbeddedBroker() },
-  { label: 'RabbitMQ', make: async (ctx) => new RabbitMqBroker(await requireRabbit(ctx)) },
+  {
+    label: 'RabbitMQ, a vhost per run (names exact)',
+    make: async (ctx) => new RabbitMqBroker(await requireRabbit(ctx), { vhosts: await requireRunVhosts(ctx) }),
+  },
+  { label: 'RabbitMQ, a name prefix per run', make: async (ctx) => new RabbitMqBroker(await requireRabbit(ctx)) },
   { label: 'RabbitMQ adapter over the embedded broker’s AMQP listener', make: adapterOnListener },
 ];
 

@@ -6,17 +6,24 @@
 // entity counts as left over only if it is still there a few seconds later
 // (a run lives well under a second).
 import assert from 'node:assert/strict';
-import { rabbitRequired, rabbitConnection } from './helpers/rabbitmq.js';
+import { RUN_VHOST_PREFIX } from '../src/broker/rabbitmq/run-vhosts.js';
+import { closeRunVhosts, rabbitRequired, rabbitConnection } from './helpers/rabbitmq.js';
 import { listNames } from '../tools/rabbitmqctl.js';
 
 async function namespaced(): Promise<string[]> {
-  const [queues, exchanges] = await Promise.all([listNames('queues'), listNames('exchanges')]);
-  return [...queues.map((q) => `queue ${q}`), ...exchanges.map((x) => `exchange ${x}`)].filter((n) => / xtp\./.test(n));
+  const [queues, exchanges, vhosts] = await Promise.all([listNames('queues'), listNames('exchanges'), listNames('vhosts')]);
+  return [
+    ...queues.map((q) => `queue ${q}`).filter((n) => / xtp\./.test(n)),
+    ...exchanges.map((x) => `exchange ${x}`).filter((n) => / xtp\./.test(n)),
+    ...vhosts.filter((v) => v.startsWith(RUN_VHOST_PREFIX)).map((v) => `vhost ${v}`),
+  ];
 }
 
-after('no xtp.* queue or exchange is left on RabbitMQ', async function () {
+after('no xtp.* queue or exchange, no run vhost is left on RabbitMQ', async function () {
   this.timeout(60_000);
   if (!(await rabbitConnection().catch(() => null))) return; // no broker here (in CI the suites themselves fail)
+  // The tests' vhosts per run go first (their pool lives for the whole test process).
+  await closeRunVhosts();
   let left: string[];
   try {
     left = await namespaced();

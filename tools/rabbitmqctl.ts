@@ -12,7 +12,7 @@ export async function rabbitmqctl(...args: string[]): Promise<string> {
 }
 
 /** Names of one column listed by `rabbitmqctl list_queues name` / `list_exchanges name` (header line dropped). */
-export async function listNames(what: 'queues' | 'exchanges'): Promise<string[]> {
+export async function listNames(what: 'queues' | 'exchanges' | 'vhosts'): Promise<string[]> {
   const out = await rabbitmqctl(`list_${what}`, 'name');
   return out
     .split('\n')

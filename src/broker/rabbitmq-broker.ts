@@ -1,7 +1,8 @@
-// The real-RabbitMQ broker: runs a request on the server's one AMQP
-// connection, in a namespace of its own (rabbitmq/namespace.ts), and answers
-// the conformance outcome with the broker's facts — beside the engine's
-// prediction and its traces.
+// The real-RabbitMQ broker: runs a request in a vhost of its own where the
+// broker lets the app create vhosts (rabbitmq/run-vhosts.ts: every name
+// exact), else on the server's one AMQP connection under a name prefix of its
+// own (rabbitmq/namespace.ts), and answers the conformance outcome with the
+// broker's facts — beside the engine's prediction and its traces.
 import type { Broker, BrokerStatus } from './broker.js';
 import { type AmqpConnection, BrokerUnavailableError } from './amqp-connection.js';
 import { run } from '../engine/run.js';
@@ -10,7 +11,9 @@ import { ChannelPool } from './rabbitmq/channel-pool.js';
 import { deleteCreated } from './rabbitmq/cleanup.js';
 import { drainQueues, waitUntilStable } from './rabbitmq/drain.js';
 import { MessageTagger } from './rabbitmq/message-tag.js';
-import { Namespace } from './rabbitmq/namespace.js';
+import { ExactNames } from './rabbitmq/exact-names.js';
+import { Namespace, type RunNames } from './rabbitmq/namespace.js';
+import type { RunVhost, RunVhosts } from './rabbitmq/run-vhosts.js';
 import { predictionMismatches } from './rabbitmq/prediction.js';
 import { publishMessages } from './rabbitmq/publish.js';
 import { Created } from './rabbitmq/created.js';
@@ -21,6 +24,8 @@ export type Predictor = (request: RunRequest, options: RunOptions) => RunOutcome
 
 export interface RabbitMqBrokerOptions {
   predict?: Predictor;
+  /** A vhost per run (started: the broker lets the app create vhosts); absent, runs are isolated by a name prefix. */
+  vhosts?: RunVhosts | null;
 }
 
 /** The engine's outcome for the same request (a copy: the broker run reads it meanwhile), with its traces. */
@@ -30,6 +35,7 @@ export class RabbitMqBroker implements Broker {
   readonly kind = 'rabbitmq' as const;
   private readonly pool: ChannelPool;
   private readonly predict: Predictor;
+  private readonly vhosts: RunVhosts | null;
   /** Names a run could not delete because the connection went away; deleted after reconnecting. */
   private readonly leftovers = new Created();
 
@@ -39,6 +45,7 @@ export class RabbitMqBroker implements Broker {
   ) {
     this.pool = new ChannelPool(connection);
     this.predict = options.predict ?? enginePrediction;
+    this.vhosts = options.vhosts ?? null;
     connection.on('connected', () => {
       deleteCreated(this.pool, this.leftovers).catch(() => {});
     });
@@ -65,24 +72,32 @@ export class RabbitMqBroker implements Broker {
     }
   }
 
+  /** How runs are kept apart: 'vhost' (names exact) or 'prefix'. */
+  get isolation(): 'vhost' | 'prefix' {
+    return this.vhosts ? 'vhost' : 'prefix';
+  }
+
   status(): BrokerStatus {
     const state = this.connection.state;
     return { kind: 'rabbitmq', connected: state === 'connected', state, url: this.connection.redactedUrl };
   }
 
   async close(): Promise<void> {
+    await this.vhosts?.close();
     await this.connection.close();
   }
 
   private async runOnBroker(request: RunRequest, options: RunOptions): Promise<RunOutcome> {
-    const ns = new Namespace();
+    const vhost = this.vhosts ? await this.vhosts.take() : null;
+    const pool = vhost?.pool ?? this.pool;
+    const ns: RunNames = vhost ? new ExactNames(vhost.name) : new Namespace();
     const created = new Created();
     const definitions = request.definitions ?? {};
     const messages = request.messages ?? [];
     const queueDefs = definitions.queues ?? [];
     try {
       const setup = await declareTopology(
-        this.pool,
+        pool,
         ns,
         definitions,
         {
@@ -100,14 +115,14 @@ export class RabbitMqBroker implements Broker {
       const tagger = new MessageTagger(messages);
       const canDeadLetter = queueDefs.some((q) => hasArgument(q.arguments, 'x-dead-letter-exchange'));
       const published = await publishMessages(messages, {
-        pool: this.pool,
+        pool,
         ns,
         tagger,
         exchanges: setup.exchanges,
         oneByOne: canDeadLetter || queueDefs.some((q) => hasArgument(q.arguments, 'x-expires')),
       });
-      if (canDeadLetter) await waitUntilStable(this.pool, setup.queues);
-      const queues = await drainQueues(this.pool, setup.queues, tagger);
+      if (canDeadLetter) await waitUntilStable(pool, setup.queues);
+      const queues = await drainQueues(pool, setup.queues, tagger);
       return {
         setup_error: null,
         ...(options.onRefusal === 'skip' && { refusals: setup.refusals }),
@@ -116,12 +131,23 @@ export class RabbitMqBroker implements Broker {
         publish_errors: Object.fromEntries([...published.errors].sort((a, b) => a[0] - b[0]).map(([i, code]) => [String(i), code])),
       };
     } catch (err) {
-      if (!this.connection.connected) {
+      if (!this.connection.connected || (vhost && !vhost.connection.connected)) {
         throw new BrokerUnavailableError(`lost the connection to RabbitMQ during the run (${(err as Error).message}); retrying`);
       }
       throw err;
     } finally {
-      await this.cleanUp(created);
+      if (vhost) void this.emptyForNextRun(vhost, created);
+      else await this.cleanUp(created);
+    }
+  }
+
+  /** After the answer: what the run made goes, and the vhost serves the next run (deleted whole if that fails). */
+  private async emptyForNextRun(vhost: RunVhost, created: Created): Promise<void> {
+    try {
+      await deleteCreated(vhost.pool, created);
+      this.vhosts!.giveBack(vhost);
+    } catch {
+      this.vhosts!.discard(vhost);
     }
   }
 

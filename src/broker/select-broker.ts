@@ -7,6 +7,8 @@ import { AmqpConnection } from './amqp-connection.js';
 import type { Broker } from './broker.js';
 import { EmbeddedBroker } from './embedded-broker.js';
 import { RabbitMqBroker } from './rabbitmq-broker.js';
+import { ManagementApi } from './rabbitmq/management-api.js';
+import { RunVhosts } from './rabbitmq/run-vhosts.js';
 
 export interface SelectedBroker {
   broker: Broker;
@@ -37,11 +39,31 @@ export async function selectBroker(config: Config): Promise<SelectedBroker> {
       notice: `broker: embedded — no RabbitMQ reachable at ${connection.redactedUrl} (${connection.error}); set BROKER=rabbitmq to require it`,
     };
   }
+  const { vhosts, words } = await runVhosts(config);
   return {
-    broker: new RabbitMqBroker(connection),
+    broker: new RabbitMqBroker(connection, { vhosts }),
     connection,
-    notice: `broker: RabbitMQ at ${connection.redactedUrl}`,
+    notice: `broker: RabbitMQ at ${connection.redactedUrl}; ${words}`,
   };
+}
+
+/** RUN_ISOLATION: a vhost per run when the broker lets the app create vhosts (an explicit vhost that cannot is an error). */
+async function runVhosts(config: Config): Promise<{ vhosts: RunVhosts | null; words: string }> {
+  if (config.runIsolation === 'prefix') return { vhosts: null, words: 'runs: a name prefix each (RUN_ISOLATION=prefix)' };
+  const api = ManagementApi.forAmqpUrl(config.amqpUrl, config.managementUrl);
+  const vhosts = new RunVhosts(api, config.amqpUrl, {
+    socketOptions: tlsSocketOptions(config),
+    heartbeatS: config.amqpHeartbeatS,
+    operationTimeoutMs: config.brokerTimeoutMs,
+  });
+  try {
+    await vhosts.start();
+    return { vhosts, words: `runs: a vhost each, names exact (management API at ${api.baseUrl})` };
+  } catch (err) {
+    await vhosts.close();
+    if (config.runIsolation === 'vhost') throw new Error(`RUN_ISOLATION=vhost: ${(err as Error).message}`, { cause: err });
+    return { vhosts: null, words: `runs: a name prefix each — no vhost can be made (${(err as Error).message})` };
+  }
 }
 
 /** amqps:// with a custom CA (AMQP_CA_FILE), as a self-hosted or classroom broker may need. */

@@ -10,7 +10,7 @@ import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
 import type { RunRequest } from '../../src/engine/types.js';
 import { connected } from '../helpers/connected.js';
 import { listenerConnection } from '../helpers/listener.js';
-import { AMQP_URL, requireRabbit } from '../helpers/rabbitmq.js';
+import { AMQP_URL, requireRabbit, requireRunVhosts } from '../helpers/rabbitmq.js';
 import { closeConnectionNamed } from '../../tools/rabbitmqctl.js';
 
 /** One queue "q" reached three ways: a named exchange, the predeclared amq.direct, and the default exchange. */
@@ -186,7 +186,7 @@ describe('RabbitMqBroker', function () {
       assert.deepEqual(outcome.queues, { q1: [], q2: [1] });
     });
 
-    it('routes dead letters on the names RabbitMQ writes in x-first-death-* (dead_lettering_SUITE dead_letter_headers_first_death_route)', async () => {
+    it('routes dead letters on the names RabbitMQ writes in x-first-death-* (dead_lettering_SUITE dead_letter_headers_first_death_route), in both naming modes', async function () {
       // A headers DLX sends what first expired in q1 to "expired", what was first rejected to "rejected":
       // the binding compares x-first-death-queue with "q1", a name RabbitMQ writes itself.
       const run = (firstDeathQueue: string, firstDeathExchange: string): RunRequest => ({
@@ -220,7 +220,11 @@ describe('RabbitMqBroker', function () {
       });
       // As RabbitMQ's suite asserts: msg1 reaches "expired", msg2 (first died in q2) does not; both were published to "".
       const expected = { q1: [], q2: [], expired: [0], rejected: [], 'from-default': [0, 1] };
+      // A name prefix per run (the broker's headers name the prefixed queue), and a vhost per run (names exact).
       assert.deepEqual((await broker.run(run('q1', ''))).queues, expected);
+      const exact = new RabbitMqBroker(connection, { vhosts: await requireRunVhosts(this) });
+      assert.deepEqual((await exact.run(run('q1', ''))).queues, expected);
+      assert.deepEqual((await exact.run(run('q3', 'x'))).queues, { ...expected, expired: [], 'from-default': [] });
       assert.deepEqual((await new EmbeddedBroker().run(run('q1', ''))).queues, expected);
       // The same adapter over the embedded broker's listener: its engine writes the prefixed names too.
       const overListener = new RabbitMqBroker(await listenerConnection(), { predict: () => null });

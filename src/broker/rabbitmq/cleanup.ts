@@ -16,6 +16,14 @@ import { onChannels } from './parallel.js';
  * when the connection is lost; what is still in `created` is left to delete.
  */
 export async function deleteCreated(pool: ChannelPool, created: Created): Promise<void> {
+  // Bindings between exchanges that stay (amq.* in a reused vhost): unbound first, one by one.
+  for (const b of created.bindingsToUnbind()) {
+    const tracked = await pool.plain();
+    // A binding refused when made (a missing end) is not there: 404 on unbind, nothing to undo.
+    await tracked.channel.unbindExchange(b.destination, b.source, b.key, b.args).catch(() => {});
+    pool.release(tracked);
+  }
+  created.exchangeBindings.length = 0;
   await onChannels(pool, created.exchangeGroups(), async (channel, group) => {
     for (const exchange of group) {
       await channel.deleteExchange(exchange);

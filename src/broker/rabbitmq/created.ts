@@ -5,6 +5,8 @@ export class Created {
   readonly queues = new Set<string>();
   /** Exchange-to-exchange bindings (real names, both directions). */
   private readonly links = new Map<string, Set<string>>();
+  /** Every exchange-to-exchange binding as made: those between exchanges the run did not create (amq.* in a vhost of its own) are unbound. */
+  readonly exchangeBindings: { destination: string; source: string; key: string; args: Record<string, unknown> }[] = [];
 
   /** Remember an exchange binding between two exchanges (before it is made: it may exist even if the reply is lost). */
   link(a: string, b: string): void {
@@ -47,10 +49,16 @@ export class Created {
     return groups;
   }
 
+  /** The exchange bindings deleting the run's exchanges does not remove: both ends outlive the run. */
+  bindingsToUnbind(): Created['exchangeBindings'] {
+    return this.exchangeBindings.filter((b) => !this.exchanges.has(b.source) && !this.exchanges.has(b.destination));
+  }
+
   /** Take over what `other` still holds (a failed clean-up, to retry later). */
   absorb(other: Created): void {
     for (const q of other.queues) this.queues.add(q);
     for (const x of other.exchanges) this.exchanges.add(x);
     for (const [a, bs] of other.links) for (const b of bs) this.link(a, b);
+    this.exchangeBindings.push(...other.exchangeBindings);
   }
 }

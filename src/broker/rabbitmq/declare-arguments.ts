@@ -2,7 +2,7 @@
 // else goes to the broker untouched, so it validates (and refuses) exactly as
 // it would for anyone.
 import type { FieldTable } from '../../engine/types.js';
-import type { Namespace } from './namespace.js';
+import type { RunNames } from './namespace.js';
 
 /**
  * Queues the user gave no x-expires get this one, so a server that dies
@@ -15,7 +15,7 @@ export const SAFETY_EXPIRES_MS = 900_001;
 /** Queue types that accept x-expires (streams refuse it with 406). */
 const EXPIRING_QUEUE_TYPES = new Set([undefined, 'classic', 'quorum']);
 
-export function exchangeArguments(args: FieldTable | undefined, ns: Namespace): FieldTable {
+export function exchangeArguments(args: FieldTable | undefined, ns: RunNames): FieldTable {
   const out: FieldTable = { ...args };
   // Only a longstr is an exchange name; any other type goes as is, for the broker's own 406.
   const ae = out['alternate-exchange'];
@@ -23,13 +23,14 @@ export function exchangeArguments(args: FieldTable | undefined, ns: Namespace): 
   return out;
 }
 
-export function queueArguments(args: FieldTable | undefined, ns: Namespace): FieldTable {
+export function queueArguments(args: FieldTable | undefined, ns: RunNames): FieldTable {
   const out: FieldTable = { ...args };
   const dlx = out['x-dead-letter-exchange'];
   // x-dead-letter-routing-key is a routing key, not a name: unchanged.
   if (typeof dlx === 'string') out['x-dead-letter-exchange'] = ns.deadLetterExchange(dlx);
   const queueType = out['x-queue-type'];
-  if (!('x-expires' in out) && EXPIRING_QUEUE_TYPES.has(queueType as string | undefined)) {
+  // In a vhost of its own the run's queues go with the vhost: their arguments stay the user's.
+  if (ns.prefixed && !('x-expires' in out) && EXPIRING_QUEUE_TYPES.has(queueType as string | undefined)) {
     out['x-expires'] = SAFETY_EXPIRES_MS;
   }
   return out;
@@ -48,7 +49,7 @@ const DEATH_EXCHANGE_HEADERS = ['x-first-death-exchange', 'x-last-death-exchange
  * each entry's `queue` with the target queue). Applied to binding arguments
  * and to published headers alike, so equal values stay equal.
  */
-export function withRunNames(table: FieldTable | undefined, ns: Namespace): FieldTable | undefined {
+export function withRunNames(table: FieldTable | undefined, ns: RunNames): FieldTable | undefined {
   if (!table) return table;
   const out: FieldTable = { ...table };
   for (const key of DEATH_QUEUE_HEADERS) if (typeof out[key] === 'string') out[key] = ns.queueInHeader(out[key]);

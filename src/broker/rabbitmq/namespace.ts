@@ -1,8 +1,31 @@
-// Isolation without vhosts (hosted plans cannot create them): every run gets a
-// random, unguessable prefix, and every exchange and queue it declares lives
-// under that prefix. Users only ever see the names they declared: the table
-// kept here translates the broker's messages back.
+// The names a run uses on RabbitMQ. Two ways to isolate runs that share a
+// broker: a vhost of their own per run, where every name is the user's own
+// (ExactNames, exact-names.ts), or — on single-vhost hosted plans, which
+// cannot create vhosts — a random, unguessable prefix under which every
+// exchange and queue the run declares lives (Namespace, here). Users only
+// ever see the names they declared: the table kept here translates the
+// broker's messages back.
 import { createHash, randomBytes } from 'node:crypto';
+
+/** How a run's declared names become names on the broker (and back). */
+export interface RunNames {
+  /** false: names are the user's own (a vhost per run); true: prefixed, with private copies of amq.* and a stand-in for "". */
+  readonly prefixed: boolean;
+  /** What a publish to "" goes to: "" itself, or the run's stand-in. */
+  readonly defaultExchange: string;
+  own(name: string): string;
+  exchangeToDeclare(name: string, isPredeclared: (name: string) => boolean): string;
+  exchangeToBind(name: string): string;
+  exchangeToPublish(name: string): string;
+  alternateExchange(name: string): string;
+  deadLetterExchange(name: string): string;
+  queueToDeclare(name: string): string;
+  noteGeneratedQueue(realName: string): void;
+  queueInHeader(name: string): string;
+  queueToBind(name: string): string;
+  declaredName(real: string): string;
+  translate(text: string): string;
+}
 
 /** A name or key is an AMQP shortstr: at most 255 bytes. */
 const MAX_NAME_BYTES = 255;
@@ -16,7 +39,8 @@ export function stripCrLf(name: string): string {
   return name.replace(/[\r\n]/g, '');
 }
 
-export class Namespace {
+export class Namespace implements RunNames {
+  readonly prefixed = true;
   /** "xtp.<16 base64url chars>." — 12 random bytes, never reused. */
   readonly prefix: string;
   /** The private stand-in for the default exchange "" (a direct exchange, see default-exchange.ts). */

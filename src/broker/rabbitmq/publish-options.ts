@@ -4,7 +4,7 @@ import type { Options } from 'amqplib';
 import type { MessageSpec } from '../../engine/types.js';
 import { withRunNames } from './declare-arguments.js';
 import type { Tag } from './message-tag.js';
-import type { Namespace } from './namespace.js';
+import type { RunNames } from './namespace.js';
 
 const PROPERTY_NAMES: Record<string, keyof Options.Publish> = {
   content_type: 'contentType',
@@ -21,7 +21,7 @@ const PROPERTY_NAMES: Record<string, keyof Options.Publish> = {
   app_id: 'appId',
 };
 
-export function publishOptions(message: MessageSpec, tag: Tag | null, ns: Namespace): Options.Publish {
+export function publishOptions(message: MessageSpec, tag: Tag | null, ns: RunNames): Options.Publish {
   const options: Record<string, unknown> = { mandatory: message.mandatory ?? false };
   for (const [name, value] of Object.entries(message.properties ?? {})) {
     const option = PROPERTY_NAMES[name];

@@ -7,7 +7,7 @@ import type { MessageSpec } from '../../engine/types.js';
 import { amqpRefusal } from './amqp-failure.js';
 import type { ChannelPool, TrackedChannel } from './channel-pool.js';
 import type { MessageTagger } from './message-tag.js';
-import type { Namespace } from './namespace.js';
+import type { RunNames } from './namespace.js';
 import { publishOptions } from './publish-options.js';
 
 export interface PublishResult {
@@ -18,7 +18,7 @@ export interface PublishResult {
 
 export interface PublishContext {
   pool: ChannelPool;
-  ns: Namespace;
+  ns: RunNames;
   tagger: MessageTagger;
   /** Exchanges that exist, real name → internal (from setup). */
   exchanges: Map<string, { internal: boolean }>;

@@ -10,7 +10,7 @@ import { amqpRefusal, localRefusal } from './amqp-failure.js';
 import type { ChannelPool, TrackedChannel } from './channel-pool.js';
 import type { Created } from './created.js';
 import { exchangeArguments, queueArguments, withRunNames } from './declare-arguments.js';
-import { Namespace, stripCrLf } from './namespace.js';
+import { stripCrLf, type RunNames } from './namespace.js';
 import { onChannels } from './parallel.js';
 import { PREDECLARED_EXCHANGES } from '../../amqp/predeclared.js';
 import { isExchangeType } from '../../amqp/exchange-types.js';
@@ -53,7 +53,7 @@ export interface SetupNeeds {
 
 export async function declareTopology(
   pool: ChannelPool,
-  ns: Namespace,
+  ns: RunNames,
   definitions: Definitions,
   needs: SetupNeeds,
   mentioned: Set<string>,
@@ -61,7 +61,10 @@ export async function declareTopology(
   onRefusal: NonNullable<RunOptions['onRefusal']> = 'stop',
 ): Promise<SetupResult> {
   const result: SetupResult = { error: null, exchanges: new Map(), queues: [], refusals: [] };
-  await declarePrivateCopies(pool, ns, mentioned, created, result);
+  if (ns.prefixed) await declarePrivateCopies(pool, ns, mentioned, created, result);
+  else
+    for (const [name, x] of [...PREDECLARED_EXCHANGES, ['', { internal: false }] as const])
+      result.exchanges.set(name, { internal: x.internal });
   const setup = new SetupChannel(pool, await pool.plain(), (err) => {
     const refusal = { ...err.refusal, message: ns.translate(err.refusal.message) };
     if (onRefusal === 'stop') throw err;
@@ -71,7 +74,7 @@ export async function declareTopology(
     await declareExchanges(setup, ns, definitions, created, result);
     const lastQueue = await declareQueues(setup, ns, definitions, created, result);
     await declareBindings(setup, ns, definitions, lastQueue, created);
-    if (needs.defaultExchange) await declareDefaultStandIn(await setup.channel(), ns, created, result);
+    if (needs.defaultExchange && ns.prefixed) await declareDefaultStandIn(await setup.channel(), ns, created, result);
   } catch (err) {
     if (!(err instanceof SetupRefused)) throw err;
     result.error = { code: err.refusal.code, message: ns.translate(err.refusal.message) };
@@ -148,7 +151,7 @@ export function mentionedNames(definitions: Definitions, messageExchanges: strin
 }
 
 /** Private copies of the predeclared exchanges the run mentions (same type and flags), side by side. */
-async function declarePrivateCopies(pool: ChannelPool, ns: Namespace, mentioned: Set<string>, created: Created, result: SetupResult) {
+async function declarePrivateCopies(pool: ChannelPool, ns: RunNames, mentioned: Set<string>, created: Created, result: SetupResult) {
   const copies = [...PREDECLARED_EXCHANGES].filter(([name]) => mentioned.has(name));
   await onChannels(pool, copies, async (channel, [name, x]) => {
     const real = ns.own(name);
@@ -159,7 +162,7 @@ async function declarePrivateCopies(pool: ChannelPool, ns: Namespace, mentioned:
   if (result.exchanges.size !== copies.length) throw new Error('a private copy of a predeclared exchange was refused');
 }
 
-async function declareExchanges(setup: SetupChannel, ns: Namespace, definitions: Definitions, created: Created, result: SetupResult) {
+async function declareExchanges(setup: SetupChannel, ns: RunNames, definitions: Definitions, created: Created, result: SetupResult) {
   const exchanges = definitions.exchanges ?? [];
   for (let index = 0; index < exchanges.length; index++) {
     const x = exchanges[index];
@@ -182,13 +185,14 @@ async function declareExchanges(setup: SetupChannel, ns: Namespace, definitions:
       }),
     );
     if (!ok) continue;
-    created.exchanges.add(real);
+    // In a vhost of its own, amq.* are the vhost's real ones: they stay (RabbitMQ refuses to delete them).
+    if (ns.prefixed || !PREDECLARED_EXCHANGES.has(real)) created.exchanges.add(real);
     result.exchanges.set(real, { internal });
   }
 }
 
 /** Declares the queues; answers the last one declared (for the queue.bind "" shortcut). */
-async function declareQueues(setup: SetupChannel, ns: Namespace, definitions: Definitions, created: Created, result: SetupResult) {
+async function declareQueues(setup: SetupChannel, ns: RunNames, definitions: Definitions, created: Created, result: SetupResult) {
   const queues = definitions.queues ?? [];
   let last: RunQueue | null = null;
   for (let index = 0; index < queues.length; index++) {
@@ -213,7 +217,7 @@ async function declareQueues(setup: SetupChannel, ns: Namespace, definitions: De
   return last;
 }
 
-async function declareBindings(setup: SetupChannel, ns: Namespace, definitions: Definitions, lastQueue: RunQueue | null, created: Created) {
+async function declareBindings(setup: SetupChannel, ns: RunNames, definitions: Definitions, lastQueue: RunQueue | null, created: Created) {
   const bindings = definitions.bindings ?? [];
   for (let index = 0; index < bindings.length; index++) {
     const b = bindings[index];
@@ -224,6 +228,7 @@ async function declareBindings(setup: SetupChannel, ns: Namespace, definitions: 
     if ((b.destination_type ?? 'queue') === 'exchange') {
       const destination = ns.exchangeToBind(b.destination);
       created.link(source, destination);
+      created.exchangeBindings.push({ destination, source, key, args });
       await setup.attempt(at, (ch) => ch.bindExchange(destination, source, key, args));
       continue;
     }
@@ -252,7 +257,7 @@ async function declareBindings(setup: SetupChannel, ns: Namespace, definitions: 
  * queue's name, does exactly the same: a key per queue, each queue once,
  * unknown names unroutable, no alternate exchange, no exchange bindings.
  */
-async function declareDefaultStandIn(ch: Channel, ns: Namespace, created: Created, result: SetupResult) {
+async function declareDefaultStandIn(ch: Channel, ns: RunNames, created: Created, result: SetupResult) {
   await ch.assertExchange(ns.defaultExchange, 'direct', { durable: false, autoDelete: false, internal: false, arguments: {} });
   created.exchanges.add(ns.defaultExchange);
   result.exchanges.set(ns.defaultExchange, { internal: false });

@@ -6,7 +6,7 @@
 // not know might change what the entry means.
 import { z } from 'zod';
 import { MAX_BINDINGS, MAX_EXCHANGES, MAX_QUEUES } from './limits.js';
-import { bindingShape, exchangeShape, queueShape, shortstr } from './topology-schema.js';
+import { bindingShape, exchangeShape, queueShape, shortstr } from '../amqp/definitions-schema.js';
 
 const vhost = { vhost: z.string().optional() };
 

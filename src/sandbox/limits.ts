@@ -17,14 +17,6 @@ export const MAX_EXCHANGES = RUN_LIMITS.exchanges;
 export const MAX_QUEUES = RUN_LIMITS.queues;
 export const MAX_BINDINGS = RUN_LIMITS.bindings;
 export const MAX_MESSAGES = RUN_LIMITS.messages;
-/** Keys in one arguments or headers table. */
-export const MAX_TABLE_KEYS = 100;
-
-/** Names and keys are AMQP shortstr: a 1-byte length, so at most 255 bytes. */
-export const MAX_SHORTSTR_BYTES = RUN_LIMITS.shortstrBytes;
-export const MAX_PAYLOAD_CHARS = 64 * 1024;
-/** Any other string (argument values, header values). */
-export const MAX_STRING_CHARS = 64 * 1024;
 
 /** The share link's encoded part, and what it may inflate to (a zip bomb stops there). */
 export const MAX_LINK_CHARS = 100_000;

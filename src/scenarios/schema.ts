@@ -11,60 +11,23 @@
 //   `expect` is the deliveries it causes and the state afterwards.
 import { z } from 'zod';
 import { EXCHANGE_TYPES } from '../amqp/exchange-types.js';
-import type { Definitions, FieldValue, MessageSpec } from '../engine/types.js';
+import { bindingShape, exchangeShape, messageShape, queueShape, shortstr } from '../amqp/definitions-schema.js';
+import type { Definitions, MessageSpec } from '../engine/types.js';
 
 export const localized = z.object({ en: z.string().min(1), fr: z.string().min(1) }).strict();
 export type Localized = z.infer<typeof localized>;
 
-const fieldValue: z.ZodType<FieldValue> = z.lazy(() =>
-  z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(fieldValue), z.record(z.string(), fieldValue)]),
-);
-const fieldTable = z.record(z.string(), fieldValue);
+// The one schema of definitions and messages (src/amqp/definitions-schema.ts),
+// strict, with what a lesson also needs: a type the four exchange types name,
+// at least one queue, no empty names.
+const name = shortstr.min(1);
+const definitions = z.strictObject({
+  exchanges: z.array(z.strictObject({ ...exchangeShape, type: z.enum(EXCHANGE_TYPES) })).optional(),
+  queues: z.array(z.strictObject({ ...queueShape, name })).min(1),
+  bindings: z.array(z.strictObject({ ...bindingShape, source: name, destination: name })).optional(),
+});
 
-const exchangeDef = z
-  .object({
-    name: z.string(),
-    type: z.enum(EXCHANGE_TYPES),
-    durable: z.boolean().optional(),
-    auto_delete: z.boolean().optional(),
-    internal: z.boolean().optional(),
-    arguments: fieldTable.optional(),
-  })
-  .strict();
-const queueDef = z
-  .object({
-    name: z.string().min(1),
-    durable: z.boolean().optional(),
-    auto_delete: z.boolean().optional(),
-    arguments: fieldTable.optional(),
-  })
-  .strict();
-const bindingDef = z
-  .object({
-    source: z.string().min(1),
-    destination: z.string().min(1),
-    destination_type: z.enum(['queue', 'exchange']).optional(),
-    routing_key: z.string().optional(),
-    arguments: fieldTable.optional(),
-  })
-  .strict();
-const definitions = z
-  .object({
-    exchanges: z.array(exchangeDef).optional(),
-    queues: z.array(queueDef).min(1),
-    bindings: z.array(bindingDef).optional(),
-  })
-  .strict();
-
-const message = z
-  .object({
-    exchange: z.string(),
-    routing_key: z.string().optional(),
-    properties: z.object({ headers: fieldTable.optional() }).strict().optional(),
-    payload: z.string().optional(),
-    mandatory: z.boolean().optional(),
-  })
-  .strict();
+const message = z.strictObject(messageShape);
 
 /** Drawn beside the queues; in consumer scenarios they also act. */
 const consumerDef = z.object({ name: z.string().min(1), queue: z.string().min(1) }).strict();

@@ -147,7 +147,7 @@ describe('sandbox API', () => {
       const res = await request(app)
         .post('/api/sandbox/export')
         .send({ topology: { queues: [{ name: 'q', arguments: 'x' }] } });
-      assert400(res, /^topology\.queues\[0\]\.arguments must be an object/, 'topology.queues[0].arguments');
+      assert400(res, /^topology\.queues\[0\]\.arguments expected an object \(an AMQP field table\)/, 'topology.queues[0].arguments');
     });
   });
 

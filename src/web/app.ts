@@ -1,5 +1,8 @@
 // Builds the Express app from its services; does not listen (server.ts does).
-// Tests call createApp({ broker }) with whichever broker they want.
+// Every path is listed here, in one table, with its middleware and its
+// handler (routes/*.ts hold the handlers, as Express's route-separation
+// example does). Tests call createApp({ broker }) with whichever broker they
+// want.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
@@ -15,13 +18,13 @@ import { rateLimit } from './rate-limit.js';
 import { otherLangHref, pickLang, translator } from './i18n/index.js';
 import { worded } from '../i18n/worded-error.js';
 import { AMQP_VOCABULARY, AMQP_VOCABULARY_JSON } from '../amqp/vocabulary.js';
-import { healthRouter } from './routes/health.js';
-import { runRouter } from './routes/run.js';
-import { chatRouter } from './routes/chat.js';
-import { classRouter } from './routes/class.js';
-import { sandboxApiRouter, sandboxPageRouter } from './routes/sandbox.js';
-import { scenariosRouter } from './routes/scenarios.js';
-import { livePageRouter, type LivePageServices } from './routes/live.js';
+import { healthHandler } from './routes/health.js';
+import { runHandler } from './routes/run.js';
+import { chatHandlers } from './routes/chat.js';
+import { classHandlers } from './routes/class.js';
+import { sandboxBody, sandboxHandlers, sandboxPage } from './routes/sandbox.js';
+import { scenarioHandlers } from './routes/scenarios.js';
+import { livePageHandler, type LivePageServices } from './routes/live.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -79,15 +82,6 @@ export function createApp(services: AppServices): express.Express {
       crossOriginOpenerPolicy: false,
     }),
   );
-  // Every POST under /api publishes or declares something on the broker:
-  // limit before even parsing the body.
-  const publishLimit = rateLimit(services.rateLimit ?? { perSecond: 20, burst: 40 });
-  app.post('/api/*splat', publishLimit);
-  // Playing a scenario declares, publishes and consumes on the broker too, though it is a GET (same bucket).
-  app.get('/api/scenarios/:id/play', publishLimit);
-  // The sandbox reads its own bodies (a definitions file over 1 MB is a 400 that names the limit).
-  app.use(sandboxApiRouter(services.broker));
-  app.use(express.json({ limit: '1mb' }));
   app.use('/static', express.static(path.join(root, 'public'), { maxAge: '1h' }));
   app.use('/static/vendor/chart.umd.min.js', (_req, res) => res.sendFile(path.join(root, 'node_modules/chart.js/dist/chart.umd.min.js')));
 
@@ -107,14 +101,53 @@ export function createApp(services: AppServices): express.Express {
     next();
   });
 
-  // Each router gets the services it uses, no more.
-  app.use(healthRouter(services.broker));
-  app.use(runRouter(services.broker));
-  app.use(sandboxPageRouter());
-  app.use(scenariosRouter({ broker: services.broker, connection: services.connection }));
-  if (services.chat) app.use(chatRouter(services.chat));
-  if (services.classes) app.use(classRouter(services.classes, { publicUrl: services.publicUrl }));
-  if (services.live) app.use(livePageRouter(services.live));
+  // Every path, its middleware and its handler; each handler gets the services it uses, no more.
+  // Every POST under /api publishes or declares something on the broker, and
+  // so does a scenario's play (a GET): limited before the body is even read.
+  const limited = rateLimit(services.rateLimit ?? { perSecond: 20, burst: 40 });
+  const json = express.json({ limit: '1mb' });
+  // The sandbox reads its own bodies (text or JSON; a file over 1 MB is a 400 that names the limit).
+  const sandboxed = [limited, sandboxBody];
+
+  app.get('/healthz', healthHandler(services.broker));
+  app.post('/api/run', limited, json, runHandler(services.broker));
+
+  const scenarios = scenarioHandlers({ broker: services.broker, connection: services.connection });
+  app.get('/', scenarios.home);
+  app.get('/scenarios/:id', scenarios.page);
+  app.get('/api/scenarios', scenarios.list);
+  app.get('/api/scenarios/:id', scenarios.one);
+  app.get('/api/scenarios/:id/play', limited, scenarios.play);
+
+  const sandbox = sandboxHandlers(services.broker);
+  app.get('/sandbox', sandboxPage);
+  app.post('/api/sandbox/run', sandboxed, sandbox.run);
+  app.post('/api/sandbox/import', sandboxed, sandbox.importFile);
+  app.post('/api/sandbox/export', sandboxed, sandbox.exportFiles);
+  app.post('/api/sandbox/link', sandboxed, sandbox.link);
+  app.post('/api/sandbox/link/open', sandboxed, sandbox.openLink);
+  app.post('/api/sandbox/scenario', sandboxed, sandbox.saveScenario);
+
+  if (services.chat) {
+    const chat = chatHandlers(services.chat);
+    app.get('/chat', chat.attachLive, chat.page);
+    app.get('/api/chat/naming', chat.naming);
+    app.post('/api/chat/session', limited, json, chat.session);
+    app.post('/api/chat/messages', limited, json, chat.send);
+  }
+
+  if (services.classes) {
+    const classes = classHandlers(services.classes, { publicUrl: services.publicUrl });
+    app.get('/class/new', classes.newForm);
+    app.post('/class/new', express.urlencoded({ extended: false, limit: '16kb' }), classes.start);
+    app.get('/class/:code/teach', classes.teach);
+    app.get('/class/:code/qr.svg', classes.qr);
+    app.get('/class/:code/results.csv', classes.results);
+    app.get('/api/class/:code/items', classes.items);
+    app.get('/join', classes.join);
+  }
+
+  if (services.live) app.get('/live', livePageHandler(services.live));
 
   app.use('/api', (_req, _res, next) => next(new HttpError(404, worded('error.no-endpoint'))));
   app.use(errorHandler(logger));

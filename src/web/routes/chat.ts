@@ -3,7 +3,7 @@
 // for outside programs). The live channel is a WebSocket at /api/chat/live
 // (src/chat/live-server.ts).
 import type { Server } from 'node:http';
-import { Router, type Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { ZodError, type ZodType } from 'zod';
 import { BrokerUnavailableError } from '../../broker/amqp-connection.js';
 import { ChatError } from '../../chat/chat-error.js';
@@ -14,20 +14,18 @@ import { HttpError } from '../errors.js';
 import { hasWord, wordsWithPrefix, type Lang, type Translate } from '../i18n/index.js';
 import { issueText } from '../../util/issue-words.js';
 
-export function chatRouter(chat: ChatHub): Router {
-  const router = Router();
-
+export function chatHandlers(chat: ChatHub) {
   // The WebSocket needs the HTTP server, which only exists once someone
   // listens (createApp does not). server.ts attaches it explicitly; this
   // covers any other listener (tests calling app.listen): a tab always loads
   // the page over HTTP before it opens its WebSocket.
-  router.use((req, _res, next) => {
+  const attachLive: RequestHandler = (req, _res, next) => {
     const server = (req.socket as { server?: Server }).server;
     if (server) chat.attach(server);
     next();
-  });
+  };
 
-  router.get('/chat', (_req, res) => {
+  const page: RequestHandler = (_req, res) => {
     const lang = res.locals.lang as Lang;
     res.render('chat', {
       title: (res.locals.t as Translate)('chat.title'),
@@ -37,26 +35,26 @@ export function chatRouter(chat: ChatHub): Router {
       styles: ['/static/css/chat.css'],
       scripts: ['/static/js/chat.js'],
     });
-  });
+  };
 
-  router.get('/api/chat/naming', (_req, res) => {
+  const naming: RequestHandler = (_req, res) => {
     res.json(chat.naming());
-  });
+  };
 
-  router.post('/api/chat/session', async (req, res) => {
+  const session: RequestHandler = async (req, res) => {
     const t = res.locals.t as Translate;
     const request = parse(claimRequest, req, t);
     res.json(await guard(t, () => chat.claim(request), 'chat.error.away-join'));
-  });
+  };
 
-  router.post('/api/chat/messages', async (req, res) => {
+  const send: RequestHandler = async (req, res) => {
     const t = res.locals.t as Translate;
     const sender = await guard(t, async () => chat.authorize(req.get('authorization')));
     const request = parse(sendRequest, req, t);
     res.json(await guard(t, () => chat.send(sender, request)));
-  });
+  };
 
-  return router;
+  return { attachLive, page, naming, session, send };
 }
 
 /** Validates the body; a refusal names the field, in the page's language. */

@@ -9,7 +9,7 @@
 //   GET  /api/class/:code/items     what the student page draws, in its language
 //   GET  /join[?code=]              the student's page: type the code and a name
 import { studentOrigins } from '../student-origin.js';
-import express, { Router, type Request, type Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import QRCode from 'qrcode';
 import { normalizeCode } from '../../classroom/class-codes.js';
 import type { ClassHub } from '../../classroom/class-hub.js';
@@ -18,8 +18,7 @@ import { wordsWithPrefix, type Lang, type Translate } from '../i18n/index.js';
 
 const cookieName = (code: string) => `class-key-${code}`;
 
-export function classRouter(hub: ClassHub, { publicUrl }: { publicUrl?: string } = {}): Router {
-  const router = Router();
+export function classHandlers(hub: ClassHub, { publicUrl }: { publicUrl?: string } = {}) {
   const lessons = hub.lessons;
 
   const startClass = async (
@@ -59,16 +58,16 @@ export function classRouter(hub: ClassHub, { publicUrl }: { publicUrl?: string }
     });
   };
 
-  router.get('/class/new', async (req, res) => {
+  const newForm: RequestHandler = async (req, res) => {
     const scenario = req.query.scenario;
     if (typeof scenario === 'string') {
       if (!lessons.scenario(scenario)) return renderNew(req, res, 404, 'class.error.no-scenario');
       return startClass(req, res, { scenarios: [scenario], challenges: listOf(req.query.challenge) }, req.query.ask, req.query.feedback);
     }
     renderNew(req, res);
-  });
+  };
 
-  router.post('/class/new', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
+  const start: RequestHandler = async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     await startClass(
       req,
@@ -77,9 +76,9 @@ export function classRouter(hub: ClassHub, { publicUrl }: { publicUrl?: string }
       body['ask-on-demand'],
       body['instant-feedback'],
     );
-  });
+  };
 
-  router.get('/class/:code/teach', async (req, res) => {
+  const teach: RequestHandler<{ code: string }> = async (req, res) => {
     const code = normalizeCode(req.params.code);
     const state = code ? await hub.state(code) : null;
     if (!code || !state) return renderMessage(res, 404, 'class.error.no-class');
@@ -108,9 +107,9 @@ export function classRouter(hub: ClassHub, { publicUrl }: { publicUrl?: string }
       styles: ['/static/css/scenario.css', '/static/css/class.css'],
       scripts: ['/static/js/class-teacher.js'],
     });
-  });
+  };
 
-  router.get('/class/:code/qr.svg', async (req, res) => {
+  const qr: RequestHandler<{ code: string }> = async (req, res) => {
     const code = normalizeCode(req.params.code);
     if (!code) return res.status(404).type('text/plain').send('no such class');
     const svg = await QRCode.toString(`${studentOrigins(req, publicUrl)[0]}/join?code=${code}`, {
@@ -119,9 +118,9 @@ export function classRouter(hub: ClassHub, { publicUrl }: { publicUrl?: string }
       errorCorrectionLevel: 'M',
     });
     res.type('image/svg+xml').set('Cache-Control', 'public, max-age=3600').send(svg);
-  });
+  };
 
-  router.get('/class/:code/results.csv', async (req, res) => {
+  const results: RequestHandler<{ code: string }> = async (req, res) => {
     const code = normalizeCode(req.params.code);
     const csv = code ? await hub.results(code, readCookie(req, cookieName(code)) ?? req.query.key) : null;
     if (!code || csv === null) return renderMessage(res, 403, 'class.error.teacher-key');
@@ -130,18 +129,18 @@ export function classRouter(hub: ClassHub, { publicUrl }: { publicUrl?: string }
       .set('Content-Disposition', `attachment; filename="class-${code}.csv"`)
       .set('Cache-Control', 'no-store');
     res.send(`\uFEFF${csv}`);
-  });
+  };
 
-  router.get('/api/class/:code/items', async (req, res) => {
+  const items: RequestHandler<{ code: string }> = async (req, res) => {
     const state = await hub.state(req.params.code);
     if (!state) {
       res.status(404).json({ error: { message: (res.locals.t as Translate)('class.error.no-class'), key: 'class.error.no-class' } });
       return;
     }
     res.json({ items: lessons.pageItems(state.items, res.locals.lang as Lang) });
-  });
+  };
 
-  router.get('/join', async (req, res) => {
+  const join: RequestHandler = async (req, res) => {
     const lang = res.locals.lang as Lang;
     const raw = typeof req.query.code === 'string' ? req.query.code : '';
     const code = raw ? normalizeCode(raw) : null;
@@ -158,9 +157,9 @@ export function classRouter(hub: ClassHub, { publicUrl }: { publicUrl?: string }
       styles: ['/static/css/scenario.css', '/static/css/class.css'],
       scripts: ['/static/js/class-student.js'],
     });
-  });
+  };
 
-  return router;
+  return { newForm, start, teach, qr, results, items, join };
 }
 
 function renderMessage(res: Response, status: number, key: string): void {

@@ -1,6 +1,6 @@
 // GET /live: the live view of what connected programs do (src/live/). The
 // page's data comes over its WebSocket (/api/live/ws), not from here.
-import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import { wordsWithPrefix, type Lang } from '../i18n/index.js';
 import { isLoopbackAddress } from '../../util/lan-addresses.js';
 
@@ -9,9 +9,8 @@ export interface LivePageServices {
   programUrl: string;
 }
 
-export function livePageRouter({ programUrl }: LivePageServices): Router {
-  const router = Router();
-  router.get('/live', (req, res) => {
+export function livePageHandler({ programUrl }: LivePageServices): RequestHandler {
+  return (req, res) => {
     const lang = res.locals.lang as Lang;
     res.render('live', {
       title: (res.locals.t as (k: string) => string)('live.title'),
@@ -28,6 +27,5 @@ export function livePageRouter({ programUrl }: LivePageServices): Router {
       styles: ['/static/css/scenario.css', '/static/css/sandbox.css', '/static/css/diagram-tools.css', '/static/css/live.css'],
       scripts: ['/static/js/live-page.js'],
     });
-  });
-  return router;
+  };
 }

@@ -6,11 +6,11 @@
 // its reply code and a reason + parameters the page words in its language
 // (engine/refusal-reason.ts), so one typo stays local to its entity.
 //
-// The API router is mounted before the app's JSON parser and reads bodies
-// itself: a definitions file may arrive as text/plain (a paste, an upload) or
-// as application/json (curl --data-binary @defs.json), and a file over 1 MB
-// is a 400 naming the limit, like every other refusal of a bad file.
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+// Its API reads bodies itself (sandboxBody, not the app's JSON parser): a
+// definitions file may arrive as text/plain (a paste, an upload) or as
+// application/json (curl --data-binary @defs.json), and a file over 1 MB is
+// a 400 naming the limit, like every other refusal of a bad file.
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z, ZodError } from 'zod';
 import type { Broker } from '../../broker/broker.js';
 import { HttpError, zodToHttpError } from '../errors.js';
@@ -32,7 +32,7 @@ import { decodeShareLink, encodeShareLink, linkStateSchema } from '../../sandbox
 const readText = express.text({ type: () => true, limit: MAX_BODY_BYTES });
 
 /** The raw body as text, whatever its content type; over 1 MB → 400. */
-function textBody(req: Request, res: Response, next: NextFunction): void {
+export function sandboxBody(req: Request, res: Response, next: NextFunction): void {
   readText(req, res, (err?: { type?: string; message?: string }) => {
     if (!err) return next();
     if (err.type === 'entity.too.large') return next(new HttpError(400, worded('error.body.too-large', { max: MAX_BODY_BYTES })));
@@ -64,96 +64,66 @@ const scenarioBody = z
   })
   .strict();
 
-export function sandboxApiRouter(broker: Broker): Router {
-  const router = Router();
+export function sandboxHandlers(broker: Broker) {
+  const run = handle(async (req, res) => {
+    const body = parseJsonText(bodyText(req), 'error.what.body');
+    let request;
+    try {
+      request = parseRunRequest(body);
+    } catch (err) {
+      throw err instanceof ZodError ? zodToHttpError(err, body) : err;
+    }
+    const outcome = await broker.run(request, { onRefusal: 'skip' });
+    // A refused publish gets its reason too (the trace's error is worded as RabbitMQ words it).
+    for (const trace of outcome.traces ?? []) if (trace.error) Object.assign(trace.error, refusalReason(trace.error));
+    res.json(outcome);
+  });
 
-  router.post(
-    '/api/sandbox/run',
-    textBody,
-    handle(async (req, res) => {
-      const body = parseJsonText(bodyText(req), 'error.what.body');
-      let request;
-      try {
-        request = parseRunRequest(body);
-      } catch (err) {
-        throw err instanceof ZodError ? zodToHttpError(err, body) : err;
-      }
-      const outcome = await broker.run(request, { onRefusal: 'skip' });
-      // A refused publish gets its reason too (the trace's error is worded as RabbitMQ words it).
-      for (const trace of outcome.traces ?? []) if (trace.error) Object.assign(trace.error, refusalReason(trace.error));
-      res.json(outcome);
-    }),
-  );
+  const importFile = handle((req, res) => {
+    const vhost = typeof req.query.vhost === 'string' ? req.query.vhost : undefined;
+    res.json(importDefinitions(bodyText(req), { vhost }));
+  });
 
-  router.post(
-    '/api/sandbox/import',
-    textBody,
-    handle((req, res) => {
-      const vhost = typeof req.query.vhost === 'string' ? req.query.vhost : undefined;
-      res.json(importDefinitions(bodyText(req), { vhost }));
-    }),
-  );
-
-  router.post(
-    '/api/sandbox/export',
-    textBody,
-    handle((req, res) => {
-      const body = parseWith(exportBody, parseJsonText(bodyText(req), 'error.what.body'));
-      const state = normalizeState(body);
-      res.json({
-        definitions: exportDefinitions(state.topology, body.vhost === undefined ? '/' : body.vhost),
-        definitions_filename: 'definitions.json',
-        code: amqplibCode(state.topology, state.messages),
-        code_filename: 'topology.mjs',
-      });
-    }),
-  );
-
-  router.post(
-    '/api/sandbox/link',
-    textBody,
-    handle((req, res) => {
-      const body = parseWith(linkStateSchema, parseJsonText(bodyText(req), 'error.what.body'));
-      res.json({ link: encodeShareLink({ ...normalizeState(body), ...(body.selected !== undefined && { selected: body.selected }) }) });
-    }),
-  );
-
-  router.post(
-    '/api/sandbox/link/open',
-    textBody,
-    handle((req, res) => {
-      const { link } = parseWith(linkOpenBody, parseJsonText(bodyText(req), 'error.what.body'));
-      res.json(decodeShareLink(link));
-    }),
-  );
-
-  router.post(
-    '/api/sandbox/scenario',
-    textBody,
-    handle(async (req, res) => {
-      const body = parseWith(scenarioBody, parseJsonText(bodyText(req), 'error.what.body'));
-      const saved = await saveAsScenario(broker, normalizeState(body), {
-        title: body.title,
-        ...(body.description && { description: body.description }),
-        ...(body.id !== undefined && { id: body.id }),
-      });
-      res.json(saved);
-    }),
-  );
-
-  return router;
-}
-
-export function sandboxPageRouter(): Router {
-  const router = Router();
-  router.get('/sandbox', (_req, res) => {
-    const lang = res.locals.lang as Lang;
-    res.render('sandbox', {
-      title: (res.locals.t as (k: string) => string)('sandbox.title'),
-      words: JSON.stringify({ ...wordsWithPrefix(lang, 'sandbox.'), ...wordsWithPrefix(lang, 'scenario.js.') }),
-      styles: ['/static/css/scenario.css', '/static/css/sandbox.css', '/static/css/diagram-tools.css'],
-      scripts: ['/static/js/sandbox.js'],
+  const exportFiles = handle((req, res) => {
+    const body = parseWith(exportBody, parseJsonText(bodyText(req), 'error.what.body'));
+    const state = normalizeState(body);
+    res.json({
+      definitions: exportDefinitions(state.topology, body.vhost === undefined ? '/' : body.vhost),
+      definitions_filename: 'definitions.json',
+      code: amqplibCode(state.topology, state.messages),
+      code_filename: 'topology.mjs',
     });
   });
-  return router;
+
+  const link = handle((req, res) => {
+    const body = parseWith(linkStateSchema, parseJsonText(bodyText(req), 'error.what.body'));
+    res.json({ link: encodeShareLink({ ...normalizeState(body), ...(body.selected !== undefined && { selected: body.selected }) }) });
+  });
+
+  const openLink = handle((req, res) => {
+    const { link } = parseWith(linkOpenBody, parseJsonText(bodyText(req), 'error.what.body'));
+    res.json(decodeShareLink(link));
+  });
+
+  const saveScenario = handle(async (req, res) => {
+    const body = parseWith(scenarioBody, parseJsonText(bodyText(req), 'error.what.body'));
+    const saved = await saveAsScenario(broker, normalizeState(body), {
+      title: body.title,
+      ...(body.description && { description: body.description }),
+      ...(body.id !== undefined && { id: body.id }),
+    });
+    res.json(saved);
+  });
+
+  return { run, importFile, exportFiles, link, openLink, saveScenario };
 }
+
+export const sandboxPage: RequestHandler = (_req, res) => {
+  const lang = res.locals.lang as Lang;
+  res.render('sandbox', {
+    title: (res.locals.t as (k: string) => string)('sandbox.title'),
+    words: JSON.stringify({ ...wordsWithPrefix(lang, 'sandbox.'), ...wordsWithPrefix(lang, 'scenario.js.') }),
+    styles: ['/static/css/scenario.css', '/static/css/sandbox.css', '/static/css/diagram-tools.css'],
+    scripts: ['/static/js/sandbox.js'],
+  });
+};

@@ -5,7 +5,7 @@
 //   GET /api/scenarios/:id/play   play it on the server's broker, now
 // Playing is a GET: it changes nothing that outlives the request (every name
 // is private to the play and deleted), and the page loads it on every visit.
-import { Router, type Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Broker } from '../../broker/broker.js';
 import type { AmqpConnection } from '../../broker/amqp-connection.js';
 import { HttpError } from '../errors.js';
@@ -22,10 +22,9 @@ import type { Scenario } from '../../scenarios/schema.js';
 const CONCEPTS = ['producer', 'exchange', 'binding', 'queue', 'consumer', 'message', 'vhost'] as const;
 
 /** `connection`: the app's AMQP connection to its broker (consumer scenarios play real consumers on it). */
-export function scenariosRouter(services: { broker: Broker; connection?: AmqpConnection | null }): Router {
+export function scenarioHandlers(services: { broker: Broker; connection?: AmqpConnection | null }) {
   const scenarios = loadScenarios();
   const byId = new Map(scenarios.map((s) => [s.id, s]));
-  const router = Router();
 
   const find = (id: string): Scenario => {
     const scenario = byId.get(id);
@@ -40,16 +39,16 @@ export function scenariosRouter(services: { broker: Broker; connection?: AmqpCon
     steps: s.steps.length,
   });
 
-  router.get('/', (_req, res) => {
+  const home: RequestHandler = (_req, res) => {
     const lang = res.locals.lang as Lang;
     res.render('home', {
       concepts: CONCEPTS,
       scenarios: scenarios.map((s) => summary(s, lang)),
       styles: ['/static/css/scenario.css'],
     });
-  });
+  };
 
-  router.get('/scenarios/:id', (req, res) => {
+  const page: RequestHandler<{ id: string }> = (req, res) => {
     const lang = res.locals.lang as Lang;
     const scenario = byId.get(req.params.id);
     if (!scenario) {
@@ -74,27 +73,27 @@ export function scenariosRouter(services: { broker: Broker; connection?: AmqpCon
       styles: ['/static/css/scenario.css'],
       scripts: ['/static/js/scenario-page.js'],
     });
-  });
+  };
 
-  router.get('/api/scenarios', (_req, res) => {
+  const list: RequestHandler = (_req, res) => {
     res.json({ scenarios: scenarios.map((s) => ({ ...summary(s, 'en'), order: s.order, title: s.title, summary: s.summary })) });
-  });
+  };
 
-  router.get('/api/scenarios/:id', (req, res) => {
+  const one: RequestHandler<{ id: string }> = (req, res) => {
     const lang = res.locals.lang as Lang;
     const scenario = localizeScenario(find(req.params.id), lang);
     res.json({ scenario, code: codeSnippets(scenario, { lang, t: translator(lang) }) });
-  });
+  };
 
-  router.get('/api/scenarios/:id/play', async (req, res) => {
+  const play: RequestHandler<{ id: string }> = async (req, res) => {
     // Played in the asker's language: a French page's messages carry French bodies, and its deliveries name them.
     const scenario = localizeScenario(find(req.params.id), res.locals.lang as Lang);
-    const play = await playScenario(scenario, services);
+    const played = await playScenario(scenario, services);
     res.set('Cache-Control', 'no-store');
-    res.json(play);
-  });
+    res.json(played);
+  };
 
-  return router;
+  return { home, page, list, one, play };
 }
 
 /** ?step=N: 0 (before the first message) to the number of steps. */

@@ -16,7 +16,7 @@ import { importDefinitions } from '../../src/sandbox/import-definitions.js';
 import { normalizeState } from '../../src/sandbox/sandbox-state.js';
 import { createApp } from '../../src/web/app.js';
 import { requireRabbit } from '../helpers/rabbitmq.js';
-import { rabbitmqctl } from '../../tools/rabbitmqctl.js';
+import { rabbitmqctl, rabbitmqctlWithInput } from '../../tools/rabbitmqctl.js';
 import { ScratchVhost } from './scratch-vhost.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -120,9 +120,8 @@ describe('sandbox exports on a real RabbitMQ', function () {
   });
 
   it('rabbitmqctl import_definitions of the export routes every message as the sandbox said', async () => {
-    const file = path.join(workDir, 'definitions.json');
-    writeFileSync(file, JSON.stringify(exported.definitions));
-    await rabbitmqctl('import_definitions', file);
+    // On standard input: rabbitmqctl runs as the rabbitmq user, who may not read this clone's folder.
+    await rabbitmqctlWithInput(JSON.stringify(exported.definitions), 'import_definitions', '--format', 'json');
     await fromFile.waitFor(queueNames, exchangeNames);
     const returned = await fromFile.publish(toPublish);
     assert.deepEqual(await fromFile.drain(queueNames), said.queues);

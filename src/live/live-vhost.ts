@@ -10,6 +10,7 @@
 import type { FieldTable, MessageTrace } from '../engine/types.js';
 import type { LiveEvent } from './events.js';
 import { TopologyMirror } from './topology-mirror.js';
+import { Untaken } from './untaken.js';
 
 export const MAX_MESSAGES = 200;
 export const TRACES_PER_SECOND = 20;
@@ -106,6 +107,8 @@ export class LiveVhost {
   version = 0;
   private readonly mirror: TopologyMirror;
   private readonly unacked = new Map<string, Map<number, Unacked>>();
+  /** Per queue, the kept messages routed there and not delivered yet. */
+  private readonly untaken = new Untaken<LiveMessage>(() => this.published - MAX_MESSAGES);
   private traceBudget = { second: 0, used: 0 };
 
   constructor(
@@ -186,6 +189,7 @@ export class LiveVhost {
       case 'queue-purged': {
         const q = this.queues.get(event.name);
         if (q) q.ready = 0;
+        this.untaken.clear(event.name);
         return;
       }
       case 'bound':
@@ -261,6 +265,7 @@ export class LiveVhost {
     for (const name of queues) {
       const q = this.queues.get(name);
       if (q) q.ready++;
+      this.untaken.add(name, message);
     }
     this.messages.push(message);
     if (this.messages.length > MAX_MESSAGES) this.messages.splice(0, this.messages.length - MAX_MESSAGES);
@@ -277,13 +282,7 @@ export class LiveVhost {
       if (!event.noAck) q.unacked++;
     }
     // The oldest message of that key in that queue not yet taken from it (queues are FIFO).
-    const m = this.messages.find(
-      (x) =>
-        x.exchange === event.exchange &&
-        x.routingKey === event.routingKey &&
-        x.queues.includes(event.queue) &&
-        !x.deliveries.some((d) => d.queue === event.queue && !d.requeued),
-    );
+    const m = this.untaken.take(event.queue, event.exchange, event.routingKey);
     const delivery = { queue: event.queue, connection: event.connection, tag: event.tag, via: event.via, noAck: event.noAck };
     if (m) m.deliveries.push(delivery);
     else if (
@@ -331,6 +330,7 @@ export class LiveVhost {
       if (u.delivery) {
         u.delivery.settled = event.how;
         u.delivery.requeued = event.how !== 'ack' && event.requeue;
+        if (u.delivery.requeued && u.message) this.untaken.putBack(u.queue, u.message);
       }
     }
   }
@@ -349,6 +349,7 @@ export class LiveVhost {
         q.ready++;
       }
       if (u.delivery) u.delivery.requeued = true;
+      if (u.message) this.untaken.putBack(u.queue, u.message);
     }
     this.unacked.delete(`${connection}/${channel}`);
   }
@@ -366,6 +367,7 @@ export class LiveVhost {
   }
 
   private removeQueue(name: string): void {
+    this.untaken.clear(name);
     if (!this.queues.delete(name)) return;
     const sources = new Set(this.bindings.filter((b) => b.destinationType === 'queue' && b.destination === name).map((b) => b.source));
     this.bindings = this.bindings.filter((b) => !(b.destinationType === 'queue' && b.destination === name));

@@ -21,6 +21,8 @@ function fromMirror<T>(value: T): T {
 
 export class TopologyMirror {
   private vhost: VirtualHost;
+  /** Queues held under a marked name: while there are none, answers need no unmarking (the common case, and a flood's). */
+  private marked = 0;
 
   constructor(readonly name: string) {
     this.vhost = new VirtualHost(name);
@@ -47,9 +49,11 @@ export class TopologyMirror {
   declareQueue(name: string, args: FieldTable): void {
     if (this.vhost.hasQueue(toMirror(name))) return;
     this.vhost.declareQueue({ name: toMirror(name), arguments: args });
+    if (toMirror(name) !== name) this.marked++;
   }
 
   deleteQueue(name: string): void {
+    if (this.vhost.hasQueue(toMirror(name)) && toMirror(name) !== name) this.marked--;
     this.vhost.deleteQueue(toMirror(name));
   }
 
@@ -72,7 +76,8 @@ export class TopologyMirror {
     // The default exchange looks the key up as a queue name (an RPC reply queue is amq.gen-…).
     const key = exchange === '' ? toMirror(routingKey) : routingKey;
     const result = this.vhost.publish({ exchange, routing_key: key, properties: { headers } }, { trace });
-    for (const queue of new Set([...result.routed_to, ...result.dead_letters.flatMap((d) => d.queues)])) this.vhost.purgeQueue(queue);
-    return fromMirror(result);
+    for (const queue of result.routed_to) this.vhost.purgeQueue(queue);
+    for (const dead of result.dead_letters) for (const queue of dead.queues) this.vhost.purgeQueue(queue);
+    return this.marked > 0 ? fromMirror(result) : result;
   }
 }

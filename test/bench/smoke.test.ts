@@ -76,9 +76,10 @@ describe('benchmarks (smoke: tiny sizes, no timing asserted)', function () {
       );
     });
 
-    it('POST /api/run: measures both brokers beside their floors and deletes what the floor declared', async () => {
+    it('POST /api/run: measures both brokers (RabbitMQ in both naming modes) beside their floors and deletes what the floor declared', async () => {
       const rows = await benchApiRun({ quick: true });
-      assertMeasured(rows, 4);
+      // embedded, a vhost per run, a name prefix per run: p50 and p99 each
+      assertMeasured(rows, 6);
       assert.deepEqual(await leftovers(`bench.${process.pid}.`), []);
     });
 

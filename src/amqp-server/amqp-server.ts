@@ -7,6 +7,7 @@
 //   await server.close();
 import net from 'node:net';
 import { AmqpConnection, type ConnectionLimits } from './connection.js';
+import type { DecodedFrame } from './decoded-frame.js';
 import { SharedState } from './shared-state.js';
 import { vhostKey, type UsersConfig } from './users.js';
 
@@ -25,8 +26,10 @@ export interface AmqpServerOptions {
    * Called with each accepted socket before it is served (the live view
    * watches it from the side), and how to ask, once it is open, which engine
    * vhost the connection was given (its login's, not the name it typed).
+   * What it returns is told every frame the connection receives, decoded
+   * (the bytes the server writes it reads from the socket itself).
    */
-  observe?: (socket: net.Socket, vhostKey: () => string | undefined) => void;
+  observe?: (socket: net.Socket, vhostKey: () => string | undefined) => ((frame: DecodedFrame) => void) | void;
 }
 
 export const DEFAULT_LIMITS: ConnectionLimits = {
@@ -85,21 +88,28 @@ export async function startAmqpServer(options: AmqpServerOptions): Promise<AmqpS
       return;
     }
     let connection: AmqpConnection | undefined = undefined;
-    if (observed) options.observe?.(socket, () => connection?.vhostKey);
-    connection = new AmqpConnection(socket, shared, users, limits, {
-      closed: (c) => {
-        connections.delete(c);
-        publishers.delete(c);
+    const watch = observed ? options.observe?.(socket, () => connection?.vhostKey) : undefined;
+    connection = new AmqpConnection(
+      socket,
+      shared,
+      users,
+      limits,
+      {
+        closed: (c) => {
+          connections.delete(c);
+          publishers.delete(c);
+        },
+        // The memory alarm blocks programs, not the app's own connection (the
+        // inside port): a student's flood must not stop the class or the chat,
+        // whose own bytes the app bounds (class and chat limits).
+        published: (c) => {
+          if (!observed) return;
+          publishers.add(c);
+          if (alarm) c.block('low on memory');
+        },
       },
-      // The memory alarm blocks programs, not the app's own connection (the
-      // inside port): a student's flood must not stop the class or the chat,
-      // whose own bytes the app bounds (class and chat limits).
-      published: (c) => {
-        if (!observed) return;
-        publishers.add(c);
-        if (alarm) c.block('low on memory');
-      },
-    });
+      watch ?? undefined,
+    );
     connections.add(connection);
   };
   const server = net.createServer((socket) => serve(socket, true));

@@ -5,6 +5,7 @@
 import type net from 'node:net';
 import { amqpMethodName, decodeMethod, encodeMethod, FRAME, HEARTBEAT_FRAME, methodName, PROTOCOL_HEADER } from './codec.js';
 import { ChannelHandler, type ConnectionPort } from './channel-handler.js';
+import { contentFrame, type DecodedFrame } from './decoded-frame.js';
 import { FrameReader, frameSnippet } from './frame-reader.js';
 import { DropConnection, ProtocolError } from './protocol-error.js';
 import { MECHANISMS } from './sasl.js';
@@ -93,6 +94,8 @@ export class AmqpConnection implements ConnectionPort {
     private readonly users: UsersConfig,
     private readonly limits: ConnectionLimits,
     private readonly events: { closed(c: AmqpConnection): void; published(c: AmqpConnection): void },
+    /** Told each frame received, decoded once for both (the live view watches this way). */
+    private readonly watch?: (frame: DecodedFrame) => void,
   ) {
     this.frameMax = limits.frameMax;
     this.channelMax = limits.channelMax;
@@ -287,6 +290,7 @@ export class AmqpConnection implements ConnectionPort {
       return;
     }
     const method = type === FRAME.METHOD ? this.decode(payload) : undefined;
+    this.watch?.(method ? { type: 'method', channel, name: method.name, fields: method.fields } : contentFrame(type, channel, payload));
     if (channel === 0) return this.onConnectionFrame(type, method);
     if (this.state !== 'running') throw ProtocolError.make(504, 'expected connection method');
     if (this.closingChannels.has(channel)) {

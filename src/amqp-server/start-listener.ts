@@ -4,9 +4,8 @@
 // Either way the embedded broker gets an AMQP port: with no public one, a
 // private loopback port that only the server's own clients (the chat) use,
 // so the app is one AMQP client of whichever broker runs.
-import type net from 'node:net';
 import type { AmqpListenerConfig } from '../config.js';
-import { startAmqpServer, type AmqpServer } from './amqp-server.js';
+import { startAmqpServer, type AmqpServer, type AmqpServerOptions } from './amqp-server.js';
 import { parseUsers } from './users.js';
 
 export interface Listener {
@@ -18,7 +17,7 @@ export interface Listener {
 export async function startListener(
   config: AmqpListenerConfig,
   log: (line: string) => void,
-  observe?: (socket: net.Socket, vhostKey: () => string | undefined) => void,
+  observe?: AmqpServerOptions['observe'],
 ): Promise<Listener> {
   const users = { users: parseUsers(config.users), classPassword: config.classPassword, classVhost: config.classVhost, guest: true };
   const limits = { maxConnections: config.maxConnections, maxQueuedBytes: config.maxQueuedBytes };

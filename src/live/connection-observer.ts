@@ -29,7 +29,6 @@ interface ChannelState {
   /** consumer tag → queue and ack mode */
   consumers: Map<string, { queue: string; noAck: boolean }>;
   clientContent?: Content;
-  serverContent?: Content;
 }
 
 /** Bodies bigger than this are previewed from their first bytes only. */
@@ -53,7 +52,7 @@ export class ConnectionObserver {
 
   fromClient(frame: Frame): void {
     if (frame.type === 'heartbeat') return;
-    if (frame.type !== 'method') return this.content(frame, 'client');
+    if (frame.type !== 'method') return this.content(frame);
     const { name, fields, channel } = frame;
     const f = methodFields(fields);
     switch (name) {
@@ -109,7 +108,7 @@ export class ConnectionObserver {
 
   fromServer(frame: Frame): void {
     if (frame.type === 'heartbeat') return;
-    if (frame.type !== 'method') return this.content(frame, 'server');
+    if (frame.type !== 'method') return;
     const { name, fields, channel } = frame;
     const f = methodFields(fields);
     switch (name) {
@@ -134,15 +133,14 @@ export class ConnectionObserver {
         return this.send({ kind: 'channel-opened', ...this.ref(channel) });
       case 'ChannelClose':
         return this.channelClosed(channel, f);
+      // What the broker sends a message with says all the view needs: told at once, its content is not read.
       case 'BasicDeliver':
       case 'BasicReturn':
-        this.state(channel).serverContent = { method: frame, size: 0, properties: {}, chunks: [], received: 0 };
-        return;
+        return this.contentComplete({ method: frame, size: 0, properties: {}, chunks: [], received: 0 }, this.state(channel));
       case 'BasicGetOk': {
         const request = this.state(channel).pending.shift()?.fields as { queue?: string; noAck?: boolean } | undefined;
         const get = { queue: String(request?.queue ?? ''), noAck: !!request?.noAck };
-        this.state(channel).serverContent = { method: frame, size: 0, properties: {}, chunks: [], received: 0, get };
-        return;
+        return this.contentComplete({ method: frame, size: 0, properties: {}, chunks: [], received: 0, get }, this.state(channel));
       }
       case 'BasicGetEmpty':
         this.state(channel).pending.shift();
@@ -229,10 +227,11 @@ export class ConnectionObserver {
     }
   }
 
-  private content(frame: Exclude<Frame, MethodFrame>, side: 'client' | 'server'): void {
+  /** A publish's content (the broker's side is told from its methods alone). */
+  private content(frame: Exclude<Frame, MethodFrame>): void {
     if (frame.type === 'heartbeat') return;
     const state = this.state(frame.channel);
-    const content = side === 'client' ? state.clientContent : state.serverContent;
+    const content = state.clientContent;
     if (!content) return;
     if (frame.type === 'header') {
       content.size = frame.size;
@@ -242,15 +241,13 @@ export class ConnectionObserver {
       content.received += frame.content.length;
     }
     if (content.received < content.size) return;
-    if (side === 'client') state.clientContent = undefined;
-    else state.serverContent = undefined;
+    state.clientContent = undefined;
     this.contentComplete(content, state);
   }
 
   private contentComplete(content: Content, state: ChannelState): void {
     const { method, properties } = content;
     const f = methodFields(method.fields);
-    const preview = bodyPreview(Buffer.concat(content.chunks).subarray(0, PREVIEW_BYTES));
     const ref = this.ref(method.channel);
     switch (method.name) {
       case 'BasicPublish':
@@ -260,8 +257,7 @@ export class ConnectionObserver {
           routingKey: f.routingKey ?? '',
           mandatory: !!f.mandatory,
           headers: (properties.headers ?? {}) as FieldTable,
-          properties: withoutHeaders(properties),
-          preview,
+          preview: bodyPreview(Buffer.concat(content.chunks).subarray(0, PREVIEW_BYTES)),
           size: content.size,
           ...ref,
         });
@@ -277,7 +273,6 @@ export class ConnectionObserver {
           routingKey: f.routingKey,
           queue: consumer?.queue ?? '',
           noAck: consumer?.noAck ?? false,
-          preview,
           ...ref,
         });
       }
@@ -294,7 +289,6 @@ export class ConnectionObserver {
           queue: get?.queue ?? '',
           noAck: get?.noAck ?? false,
           queueMessages: f.messageCount,
-          preview,
           ...ref,
         });
       }
@@ -375,9 +369,4 @@ function clientName(props: unknown): string {
   const p = (props ?? {}) as Record<string, unknown>;
   const name = p.connection_name ?? p.product;
   return typeof name === 'string' && name ? name.slice(0, 100) : 'AMQP client';
-}
-
-function withoutHeaders(properties: Record<string, unknown>): Record<string, unknown> {
-  const { headers: _headers, ...rest } = properties;
-  return rest;
 }

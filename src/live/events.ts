@@ -54,7 +54,6 @@ export type LiveEvent =
       routingKey: string;
       mandatory: boolean;
       headers: FieldTable;
-      properties: Record<string, unknown>;
       preview: string;
       size: number;
     } & ConnectionRef)
@@ -69,7 +68,6 @@ export type LiveEvent =
       queue: string;
       noAck: boolean;
       queueMessages?: number;
-      preview: string;
     } & ConnectionRef)
   | ({ kind: 'settled'; how: 'ack' | 'nack' | 'reject'; deliveryTag: number; multiple: boolean; requeue: boolean } & ConnectionRef)
   | ({ kind: 'returned'; code: number; text: string; exchange: string; routingKey: string } & ConnectionRef)

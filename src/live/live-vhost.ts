@@ -268,7 +268,8 @@ export class LiveVhost {
       this.untaken.add(name, message);
     }
     this.messages.push(message);
-    if (this.messages.length > MAX_MESSAGES) this.messages.splice(0, this.messages.length - MAX_MESSAGES);
+    // shift(), not splice(): V8 drops an array's head in place.
+    while (this.messages.length > MAX_MESSAGES) this.messages.shift();
     const key = `${event.exchange}\u0000${queues.join('\u0000')}`;
     const path = this.paths.get(key);
     if (path) path.count++;

@@ -60,7 +60,7 @@ function relayOne(client: net.Socket, options: RelayOptions, sockets: Set<net.So
 
   const observer = new ConnectionObserver(`c${++counter}`, `${client.remoteAddress ?? '?'}:${client.remotePort ?? '?'}`, options.onEvent);
   const fromClient = new FrameReader((f) => observer.fromClient(f), { protocolHeader: true });
-  const fromServer = new FrameReader((f) => observer.fromServer(f), { protocolHeader: false });
+  const fromServer = new FrameReader((f) => observer.fromServer(f), { protocolHeader: false, methodsOnly: true });
 
   const timer = setTimeout(() => upstreamSocket.destroy(new Error('RabbitMQ did not answer')), options.connectTimeoutMs ?? 5000);
   upstreamSocket.once(upstream.tls ? 'secureConnect' : 'connect', () => clearTimeout(timer));

@@ -1,9 +1,10 @@
-// Watches an AMQP connection the embedded listener serves, from the side: the
-// bytes the program sends (socket 'data') and the bytes the listener writes
-// back (socket.write) go through the same frame reading and observer as the
-// relay's, so /live tells the same story on both brokers.
+// Watches an AMQP connection the embedded listener serves, from the side,
+// with the same observer as the relay's, so /live tells the same story on
+// both brokers: the frames the program sends come from the listener already
+// decoded (one decoding, not two), and of the bytes the listener writes back
+// (socket.write) only the method frames are decoded.
 import type net from 'node:net';
-import { FrameReader } from './amqp-codec.js';
+import { FrameReader, type Frame } from './amqp-codec.js';
 import { ConnectionObserver } from './connection-observer.js';
 import type { LiveEvent } from './events.js';
 
@@ -18,15 +19,14 @@ export function tapSocket(
   socket: net.Socket,
   vhostKey: () => string | undefined,
   onEvent: (vhost: string, event: LiveEvent) => void,
-): void {
+): (frame: Frame) => void {
   const observer = new ConnectionObserver(`l${++counter}`, `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`, onEvent, vhostKey);
-  const fromClient = new FrameReader((f) => observer.fromClient(f), { protocolHeader: true });
-  const fromServer = new FrameReader((f) => observer.fromServer(f), { protocolHeader: false });
-  socket.on('data', (chunk: Buffer) => fromClient.push(chunk));
+  const fromServer = new FrameReader((f) => observer.fromServer(f), { protocolHeader: false, methodsOnly: true });
   const write = socket.write.bind(socket) as (chunk: unknown, ...rest: unknown[]) => boolean;
   socket.write = (chunk: unknown, ...rest: unknown[]) => {
     if (Buffer.isBuffer(chunk)) fromServer.push(chunk);
     return write(chunk, ...rest);
   };
   socket.once('close', () => observer.ended());
+  return (frame) => observer.fromClient(frame);
 }

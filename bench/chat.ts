@@ -15,6 +15,7 @@ import { buildServer } from '../tools/build-server.js';
 import { AmqpRoundTrip } from './lib/amqp-roundtrip.js';
 import { AMQP_URL, benchPrefix } from './lib/amqp-url.js';
 import { ChatTab } from './lib/chat-tab.js';
+import { CHAT_EXCHANGE, inboxOf, leaseOf } from '../src/chat/naming.js';
 import { processCpuMs } from './lib/proc-cpu.js';
 import { bareNodeRss, readRss } from '../tools/proc-memory.js';
 import { notRun, ratioOf, type Row } from './lib/result.js';
@@ -34,7 +35,6 @@ export interface ChatBenchOptions {
 }
 
 const ROOM_SIZE = 10;
-const CHAT_EXCHANGE = 'chat';
 const MEMORY_GOAL_MB = 150;
 
 export async function benchChat(options: ChatBenchOptions = {}): Promise<Row[]> {
@@ -176,13 +176,16 @@ async function exchangeExists(url: string, name: string): Promise<boolean> {
   }
 }
 
-/** Deletes the tabs' inboxes (chat.<name>), and the chat exchange if this run created it and nobody else binds to it now. */
+/** Deletes the tabs' inboxes (chat.<name>) and name leases (chat-lease.<name>), and the chat exchange if this run created it and nobody else binds to it now. */
 async function deleteChatQueues(url: string, names: string[], exchangeExisted: boolean): Promise<void> {
   const model = await amqp.connect(url);
   model.on('error', () => {});
   try {
     const channel = await model.createChannel();
-    for (const name of names) await channel.deleteQueue(`chat.${name}`);
+    for (const name of names) {
+      await channel.deleteQueue(inboxOf(name));
+      await channel.deleteQueue(leaseOf(name));
+    }
     if (!exchangeExisted) {
       // if-unused: someone else's chat (a parallel test) may be using it right now.
       await channel.deleteExchange(CHAT_EXCHANGE, { ifUnused: true }).catch(() => {});

@@ -20,8 +20,10 @@ function assertMeasured(rows: Row[], count: number): void {
   assert.equal(rows.length, count, rows.map((r) => `${r.benchmark}: ${r.note ?? ''}`).join('\n'));
   for (const row of rows) {
     assert.ok(!row.note?.startsWith('not run'), `${row.benchmark}: ${row.note}`);
-    assert.ok(Number.isFinite(row.figure.value) && row.figure.value > 0, `${row.benchmark}: figure ${row.figure.value}`);
-    assert.ok(row.baseline && Number.isFinite(row.baseline.value) && row.baseline.value > 0, `${row.benchmark}: baseline`);
+    // Memory above idle may not grow at all on tiny sizes (0 MB); everything else is a positive figure.
+    const least = row.figure.unit === 'MB' ? 0 : Number.MIN_VALUE;
+    assert.ok(Number.isFinite(row.figure.value) && row.figure.value >= least, `${row.benchmark}: figure ${row.figure.value}`);
+    assert.ok(row.baseline && Number.isFinite(row.baseline.value) && row.baseline.value >= least, `${row.benchmark}: baseline`);
   }
 }
 
@@ -69,7 +71,7 @@ describe('benchmarks (smoke: tiny sizes, no timing asserted)', function () {
     it('listener: measures (a) to (c) beside RabbitMQ with the same client, and leaves nothing on RabbitMQ', async function () {
       this.timeout(120_000);
       const before = new Set(await leftovers('xtp.bench-listener.'));
-      assertMeasured(await benchListener({ quick: true }), 3);
+      assertMeasured(await benchListener({ quick: true }), 7);
       assert.deepEqual(
         (await leftovers('xtp.bench-listener.')).filter((n) => !before.has(n)),
         [],

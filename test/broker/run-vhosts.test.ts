@@ -7,6 +7,7 @@ import { RUN_VHOST_PREFIX, RunVhosts } from '../../src/broker/rabbitmq/run-vhost
 import { RabbitMqBroker } from '../../src/broker/rabbitmq-broker.js';
 import { connected } from '../helpers/connected.js';
 import { AMQP_URL, requireRabbit, requireRunVhosts } from '../helpers/rabbitmq.js';
+import { rabbitmqctl } from '../../tools/rabbitmqctl.js';
 
 const runVhostsOn = (api: ManagementApi) => api.vhostNames().then((names) => names.filter((n) => n.startsWith(RUN_VHOST_PREFIX)));
 
@@ -87,6 +88,21 @@ describe('a vhost per run on RabbitMQ', function () {
     } finally {
       await api.deleteVhost(dead);
       await api.deleteVhost(young);
+    }
+  });
+
+  it('says why it cannot when the user may not create vhosts (no administrator tag), and makes none', async () => {
+    const user = `xtp-test-${Date.now().toString(36)}`;
+    await rabbitmqctl('add_user', user, 'pw');
+    try {
+      // A management user (the API answers it) who is no administrator.
+      await rabbitmqctl('set_user_tags', user, 'management');
+      const base = new URL(api.baseUrl);
+      const plain = new RunVhosts(new ManagementApi(base.toString().replace(/\/$/, ''), user, 'pw'), AMQP_URL);
+      await assert.rejects(plain.start(), new RegExp(`the user ${user} may not create vhosts \\(that takes the administrator tag\\)`));
+      await plain.close();
+    } finally {
+      await rabbitmqctl('delete_user', user);
     }
   });
 

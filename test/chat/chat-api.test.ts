@@ -158,10 +158,9 @@ for (const kind of SERVICE_KINDS) {
         .expect(200);
       assert.deepEqual(other.body.participant, first.participant);
       // The code is the name's: it does not open another one.
-      await request(chat.url)
-        .post('/api/chat/session')
-        .send({ name: uniqueName('Eve'), code: first.code })
-        .expect(200);
+      const eve = uniqueName('Eve');
+      chat.forget(eve);
+      await request(chat.url).post('/api/chat/session').send({ name: eve, code: first.code }).expect(200);
       await request(chat.url)
         .post('/api/chat/session')
         .send({ name: (await join(uniqueName('Zoe'))).participant.name, code: first.code })
@@ -279,10 +278,9 @@ for (const kind of SERVICE_KINDS) {
       assert.deepEqual(byQueue.path, { exchange: '', routingKey: inbox, queue: inbox });
       await tab.waitForText('by name');
       // Someone reads it now: nobody else may take it.
-      const busy = await request(chat.url)
-        .post('/api/chat/session')
-        .send({ name: uniqueName('Eve'), inbox })
-        .expect(409);
+      const eve = uniqueName('Eve');
+      chat.forget(eve);
+      const busy = await request(chat.url).post('/api/chat/session').send({ name: eve, inbox }).expect(409);
       assert.equal(busy.body.error.path, 'inbox');
     });
 

@@ -49,6 +49,14 @@ export class ManagementApi {
     return res.status === 404 ? 0 : ((await res.json()) as unknown[]).length;
   }
 
+  /** Throws, saying why, unless the API answers and its user may create vhosts (RabbitMQ asks the administrator tag). */
+  async checkMayCreateVhosts(): Promise<void> {
+    const res = await this.call('GET', '/api/whoami', [200]);
+    const { tags } = (await res.json()) as { tags?: string[] | string };
+    const list = Array.isArray(tags) ? tags : String(tags ?? '').split(',');
+    if (!list.includes('administrator')) throw new Error(`the user ${this.user} may not create vhosts (that takes the administrator tag)`);
+  }
+
   /** Every vhost's name. */
   async vhostNames(): Promise<string[]> {
     const res = await this.call('GET', '/api/vhosts?columns=name', [200]);

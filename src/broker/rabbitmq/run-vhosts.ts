@@ -52,13 +52,13 @@ export class RunVhosts {
   }
 
   /**
-   * Whether this broker lets the app create vhosts: sweeps the leftovers of
-   * servers that died, and makes one and deletes it (a server that dies
-   * before its first run leaves nothing). Throws, saying why not.
+   * Whether this broker lets the app create vhosts (asked, not tried: a
+   * server that dies before its first run leaves nothing), and sweeps the
+   * leftovers of servers that died. Throws, saying why not.
    */
   async start(): Promise<void> {
+    await this.api.checkMayCreateVhosts();
     await this.sweep();
-    await this.delete(await this.make());
   }
 
   /** How many empty vhosts wait for a run. */

@@ -42,17 +42,27 @@ export async function benchListener({ quick = false } = {}): Promise<Row[]> {
     const sizes = quick ? { n: 2000, paced: 200, idle: 20, queued: 2000 } : { n: 50_000, paced: 5000, idle: 500, queued: 100_000 };
     // RabbitMQ first, then the listener: the same script, one after the other on this machine.
     const listenerUrl = `amqp://guest:guest@127.0.0.1:${port}`;
-    const rabbit = await measure(AMQP_URL, sizes);
-    const listener = await measure(listenerUrl, sizes);
-    // (f): (a) again, a /live page watching "/" (a WebSocket as the page's, reading every state).
-    const watcher = await watchLive(server.url.replace('localhost', '127.0.0.1'));
-    const watched = await withConnection(listenerUrl, (conn) => throughput(conn, sizes.n, false)).finally(() => watcher.close());
-    // (e): memory, the listener's server process beside RabbitMQ's.
+    // (e) first, on the fresh server: memory, the listener's server process beside RabbitMQ's.
     const serverPid = server.child.pid!;
     const memory = {
       listener: await footprint(listenerUrl, () => readRss(serverPid).rssMb, sizes),
       rabbit: await footprint(AMQP_URL, rabbitRss, sizes),
     };
+    // Three rounds, the two brokers taking turns; each figure is its median (a shared machine's noise is
+    // larger than the difference measured: one round showed the listener's (a) at 0.57× and 0.76× an hour apart).
+    const rounds: { rabbit: Measured; listener: Measured }[] = [];
+    for (let round = 0; round < (quick ? 1 : 3); round++) {
+      rounds.push({ rabbit: await measure(AMQP_URL, sizes), listener: await measure(listenerUrl, sizes) });
+    }
+    const rabbit = medianOf(rounds.map((r) => r.rabbit));
+    const listener = medianOf(rounds.map((r) => r.listener));
+    // (f): (a) again, a /live page watching "/" (a WebSocket as the page's, reading every state).
+    const watcher = await watchLive(server.url.replace('localhost', '127.0.0.1'));
+    const watched = await withConnection(listenerUrl, async (conn) => {
+      const runs: number[] = [];
+      for (let round = 0; round < (quick ? 1 : 3); round++) runs.push(await throughput(conn, sizes.n, false));
+      return median(runs);
+    }).finally(() => watcher.close());
     const label = 'RabbitMQ 3.10.8, same client';
     const n = sizes.n.toLocaleString('en');
     return [
@@ -103,9 +113,9 @@ export async function benchListener({ quick = false } = {}): Promise<Row[]> {
         figure: { value: memory.listener.queued, unit: 'MB' },
         baseline: { value: memory.rabbit.queued, unit: 'MB', label: 'RabbitMQ 3.10.8 (beam.smp), same messages' },
         ratio: ratioOf(memory.listener.queued, memory.rabbit.queued),
-        // The bound: AMQP_MAX_QUEUED_MB (256) of bodies, plus what holding them costs.
-        goal: '≤ 2× the bodies',
-        met: memory.listener.queued <= (2 * sizes.queued * 1024) / 1e6,
+        // Bounded (AMQP_MAX_QUEUED_MB of bodies at most), and holding them costs no more than on RabbitMQ.
+        goal: '≤ 1.0×',
+        met: memory.listener.queued <= memory.rabbit.queued,
         note: `${((sizes.queued * 1024) / 1e6).toFixed(0)} MB of bodies`,
       },
       {
@@ -132,6 +142,21 @@ async function measure(url: string, sizes: { n: number; paced: number }): Promis
     latency: await pacedLatency(conn, sizes.paced),
     topic: await topicFanIn(url, conn, sizes.n),
   }));
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Each figure the median of the rounds'. */
+function medianOf(rounds: Measured[]): Measured {
+  return {
+    plain: median(rounds.map((r) => r.plain)),
+    confirmed: median(rounds.map((r) => r.confirmed)),
+    latency: { p50: median(rounds.map((r) => r.latency.p50)), p99: median(rounds.map((r) => r.latency.p99)) },
+    topic: median(rounds.map((r) => r.topic)),
+  };
 }
 
 async function withConnection<T>(url: string, fn: (conn: ChannelModel) => Promise<T>): Promise<T> {

@@ -161,6 +161,8 @@ class ClassFollower {
   private lastInput: ConsumeMessage | null = null;
   private readonly outbox: Wire[] = [];
   private snapshotTimer: NodeJS.Timeout | null = null;
+  /** A snapshot waits for its confirm: the next one gathers what comes meanwhile (one whole class serialized per round trip, not per input). */
+  private snapshotInFlight = false;
   private readonly onReconnect = () => void this.restart();
 
   constructor(
@@ -348,7 +350,12 @@ class ClassFollower {
       this.outbox.push({ kind: 'applied', seq: state.seq, input });
     }
     this.lastInput = msg;
-    if (!this.snapshotTimer) this.snapshotTimer = setTimeout(() => void this.snapshot(ch), this.transport.snapshotDelayMs);
+    this.scheduleSnapshot(ch);
+  }
+
+  private scheduleSnapshot(ch: Channel): void {
+    if (this.snapshotTimer || this.snapshotInFlight) return;
+    this.snapshotTimer = setTimeout(() => void this.snapshot(ch), this.transport.snapshotDelayMs);
   }
 
   /**
@@ -358,6 +365,17 @@ class ClassFollower {
    */
   private async snapshot(ch: Channel): Promise<void> {
     this.snapshotTimer = null;
+    this.snapshotInFlight = true;
+    try {
+      await this.saveSnapshot(ch);
+    } finally {
+      this.snapshotInFlight = false;
+      // Inputs applied while it was on its way: their own snapshot now.
+      if (this.outbox.length > 0 && ch === this.writerChannel) this.scheduleSnapshot(ch);
+    }
+  }
+
+  private async saveSnapshot(ch: Channel): Promise<void> {
     const state = this.writerState;
     const last = this.lastInput;
     const outbox = this.outbox.splice(0);

@@ -72,11 +72,6 @@ export class RabbitMqBroker implements Broker {
     }
   }
 
-  /** How runs are kept apart: 'vhost' (names exact) or 'prefix'. */
-  get isolation(): 'vhost' | 'prefix' {
-    return this.vhosts ? 'vhost' : 'prefix';
-  }
-
   status(): BrokerStatus {
     const state = this.connection.state;
     return { kind: 'rabbitmq', connected: state === 'connected', state, url: this.connection.redactedUrl };
